@@ -1,0 +1,42 @@
+using System.CommandLine;
+using PortWarden.Cli.Commands;
+
+namespace PortWarden.Cli;
+
+/// <summary>The portwarden command line: builds the command tree and maps failures to exit codes.</summary>
+internal static class CliApp
+{
+    public static async Task<int> RunAsync(string[] args, CliStreams streams, TimeProvider time, CancellationToken cancellationToken = default)
+    {
+        var root = new RootCommand("PortWarden tracks which TCP and UDP ports are open on your hosts and networks.")
+        {
+            ScanCommand.Create(streams, time),
+        };
+
+        var parseResult = root.Parse(args);
+        var configuration = new InvocationConfiguration { Output = streams.Out, Error = streams.Error };
+        if (parseResult.Errors.Count > 0 && parseResult.Action is not System.CommandLine.Help.HelpAction)
+        {
+            foreach (var error in parseResult.Errors)
+            {
+                await streams.Error.WriteLineAsync($"portwarden: {error.Message}").ConfigureAwait(false);
+            }
+
+            await streams.Error.WriteLineAsync($"Try '{CommandPath(parseResult)} --help' for usage.").ConfigureAwait(false);
+            return ExitCodes.Error;
+        }
+
+        return await parseResult.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string CommandPath(ParseResult parseResult)
+    {
+        var names = new List<string>();
+        for (var result = parseResult.CommandResult; result is not null; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+        {
+            names.Insert(0, result.Command is RootCommand ? "portwarden" : result.Command.Name);
+        }
+
+        return string.Join(' ', names);
+    }
+}

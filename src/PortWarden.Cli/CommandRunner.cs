@@ -1,0 +1,25 @@
+using PortWarden.Core;
+
+namespace PortWarden.Cli;
+
+/// <summary>Runs a command body and turns what can go wrong into a one-line message on stderr and an exit code.</summary>
+internal static class CommandRunner
+{
+    public static async Task<int> RunAsync(string command, CliStreams streams, Func<Task<int>> body, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await body().ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await streams.Error.WriteLineAsync($"portwarden {command}: cancelled").ConfigureAwait(false);
+            return ExitCodes.Cancelled;
+        }
+        catch (Exception error) when (error is SpecFormatException or UsageException or IOException or UnauthorizedAccessException)
+        {
+            await streams.Error.WriteLineAsync($"portwarden {command}: {error.Message}").ConfigureAwait(false);
+            return ExitCodes.Error;
+        }
+    }
+}

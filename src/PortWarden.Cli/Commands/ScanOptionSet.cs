@@ -1,0 +1,163 @@
+using System.CommandLine;
+using PortWarden.Core.Ports;
+using PortWarden.Core.Scanning;
+using PortWarden.Core.Targets;
+using PortWarden.Scanning;
+
+namespace PortWarden.Cli.Commands;
+
+/// <summary>The options every scanning command shares (what to scan and how), and turning them into a scan request.</summary>
+internal sealed class ScanOptionSet
+{
+    public Argument<string[]> Targets { get; } = new("targets")
+    {
+        Description = "Hosts and networks: addresses, host names, CIDR blocks (10.0.0.0/24, fd00::/120), ranges " +
+            "(192.168.1.20-100, 10.0.1-3.1-254, 10.0.0.250-10.0.1.5), separated by spaces or commas.",
+        Arity = ArgumentArity.OneOrMore,
+    };
+
+    public Option<string?> Ports { get; } = new("--ports", "-p")
+    {
+        Description = "Ports, nmap style: 22,80,8000-8100 | - (all) | -1024 | 60000- | T:1-1024,U:53 | ssh,https. " +
+            "Default: 1-1024 and other well-known service ports.",
+        HelpName = "spec",
+    };
+
+    public Option<string[]> Exclude { get; } = new("--exclude")
+    {
+        Description = "Targets to leave out, same syntax as the targets.",
+        HelpName = "targets",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    public Option<string?> ExcludePorts { get; } = new("--exclude-ports")
+    {
+        Description = "Ports to leave out, same syntax as --ports.",
+        HelpName = "spec",
+    };
+
+    public Option<string> Engine { get; } = new("--engine")
+    {
+        Description = $"Scan engine: {string.Join(", ", ScanEngines.Names)}.",
+        DefaultValueFactory = _ => ScanEngines.Names[0],
+        HelpName = "name",
+    };
+
+    public Option<int?> Timeout { get; } = new("--timeout")
+    {
+        Description = "Longest wait for one probe's answer, in milliseconds (the timeout adapts below it). Default: 1000.",
+        HelpName = "ms",
+    };
+
+    public Option<int?> Concurrency { get; } = new("--concurrency")
+    {
+        Description = "Most probes in flight at once. Default: 1024 (fewer if the file descriptor limit is lower).",
+        HelpName = "n",
+    };
+
+    public Option<double?> Rate { get; } = new("--rate")
+    {
+        Description = "Most probes sent per second. Default: no limit.",
+        HelpName = "pps",
+    };
+
+    public Option<int?> Retries { get; } = new("--retries")
+    {
+        Description = "Most retransmissions of an unanswered probe (fewer are sent when no loss is seen). Default: 10.",
+        HelpName = "n",
+    };
+
+    public Option<bool> NoDiscovery { get; } = new("--no-discovery", "-Pn")
+    {
+        Description = "Treat every host as up: scan all ports even of hosts that answer no discovery probe.",
+    };
+
+    public Option<bool> AllowLarge { get; } = new("--allow-large")
+    {
+        Description = $"Allow more than {TargetSet.DefaultAddressLimit} target addresses.",
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Arguments.Add(Targets);
+        foreach (var option in new Option[] { Ports, ExcludePorts, Exclude, Engine, Timeout, Concurrency, Rate, Retries, NoDiscovery, AllowLarge })
+        {
+            command.Options.Add(option);
+        }
+
+        Positive(Timeout, "--timeout");
+        Positive(Concurrency, "--concurrency");
+        Retries.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is < 0 or > 50)
+            {
+                result.AddError("--retries must be between 0 and 50.");
+            }
+        });
+        Rate.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<double?>() is { } rate && (rate <= 0 || double.IsNaN(rate) || double.IsInfinity(rate)))
+            {
+                result.AddError("--rate must be a positive number of probes per second.");
+            }
+        });
+        Engine.Validators.Add(result =>
+        {
+            var name = result.GetValueOrDefault<string>();
+            if (!ScanEngines.Names.Contains(name, StringComparer.OrdinalIgnoreCase))
+            {
+                result.AddError($"unknown engine '{name}'; available: {string.Join(", ", ScanEngines.Names)}.");
+            }
+        });
+    }
+
+    /// <summary>Parses the specs and resolves the targets: every error is reported before anything is scanned.</summary>
+    public async Task<(IScanEngine Engine, ScanRequest Request)> BuildAsync(
+        ParseResult parse, TimeProvider time, IHostResolver resolver, CancellationToken cancellationToken)
+    {
+        var ports = PortSpec.Parse(parse.GetValue(Ports) ?? PortSpec.Default.IncludeText, parse.GetValue(ExcludePorts));
+        var engineName = parse.GetValue(Engine)!;
+        var engine = ScanEngines.Create(engineName, time, ServiceTable.Default)!;
+        if (ports.NamesExplicitly(Protocol.Udp))
+        {
+            throw new UsageException($"the {engine.Name} engine scans TCP only, and this version has no UDP engine: remove the U: ports");
+        }
+
+        var tcp = ports.For(Protocol.Tcp);
+        if (tcp.IsEmpty)
+        {
+            throw new UsageException($"no TCP ports left to scan in '{ports}'");
+        }
+
+        var targets = await TargetSet.ParseAsync(
+            string.Join(' ', parse.GetValue(Targets) ?? []),
+            string.Join(' ', parse.GetValue(Exclude) ?? []),
+            parse.GetValue(AllowLarge),
+            resolver,
+            cancellationToken).ConfigureAwait(false);
+
+        var defaults = new ScanOptions();
+        var options = defaults with
+        {
+            MaxTimeout = parse.GetValue(Timeout) is { } ms ? TimeSpan.FromMilliseconds(ms) : defaults.MaxTimeout,
+            Concurrency = parse.GetValue(Concurrency) ?? defaults.Concurrency,
+            RatePerSecond = parse.GetValue(Rate),
+            MaxRetries = parse.GetValue(Retries) ?? defaults.MaxRetries,
+            HostDiscovery = !parse.GetValue(NoDiscovery),
+        };
+        options = options with
+        {
+            MinTimeout = options.MinTimeout < options.MaxTimeout ? options.MinTimeout : options.MaxTimeout,
+            InitialTimeout = options.InitialTimeout < options.MaxTimeout ? options.InitialTimeout : options.MaxTimeout,
+        };
+        return (engine, new ScanRequest(targets, tcp, PortSet.Empty, options));
+    }
+
+    private static void Positive(Option<int?> option, string name) => option.Validators.Add(result =>
+    {
+        if (result.GetValueOrDefault<int?>() is <= 0)
+        {
+            result.AddError($"{name} must be a positive whole number.");
+        }
+    });
+}

@@ -1,0 +1,29 @@
+using PortWarden.Core.Ports;
+using PortWarden.Core.Scanning;
+
+namespace PortWarden.Cli.Output;
+
+/// <summary>RFC 4180 CSV, one row per shown port: address,hostname,protocol,port,state,service,reason.</summary>
+internal sealed class CsvScanOutput(TextWriter writer, bool showAll) : IScanOutput
+{
+    public Task BeginAsync(ScanSummary summary, CancellationToken cancellationToken) =>
+        writer.WriteLineAsync("address,hostname,protocol,port,state,service,reason".AsMemory(), cancellationToken);
+
+    public async Task WriteAsync(ScanRecord record, CancellationToken cancellationToken)
+    {
+        if (record is not Observation observation || !observation.Shows(showAll))
+        {
+            return;
+        }
+
+        string?[] fields =
+        [
+            observation.Target.Address.ToString(), observation.Target.HostName, observation.Protocol.ToWireName(),
+            observation.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), observation.State.ToWireName(),
+            observation.Service, observation.Reason,
+        ];
+        await writer.WriteLineAsync(string.Join(',', fields.Select(Csv.Escape)).AsMemory(), cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task EndAsync(ScanSummary summary, CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,78 @@
+using System.Globalization;
+using PortWarden.Core.Ports;
+using PortWarden.Core.Scanning;
+using PortWarden.Core.Targets;
+using Spectre.Console;
+
+namespace PortWarden.Cli.Output;
+
+/// <summary>A human-readable table of the shown ports of every host that is up, sorted by address and port, then a summary line.</summary>
+internal sealed class TableScanOutput(TextWriter writer, bool terminal, bool showAll) : IScanOutput
+{
+    private readonly HostBuffer hosts = new(showAll);
+    private readonly List<(HostReport Host, IReadOnlyList<Observation> Ports)> finished = [];
+
+    public Task BeginAsync(ScanSummary summary, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task WriteAsync(ScanRecord record, CancellationToken cancellationToken)
+    {
+        if (hosts.Add(record) is { } ports && record is HostReport { State: HostState.Up } report)
+        {
+            finished.Add((report, ports));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task EndAsync(ScanSummary summary, CancellationToken cancellationToken)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(writer),
+            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+        });
+        if (!terminal)
+        {
+            console.Profile.Width = 200;
+        }
+
+        var rows = finished
+            .OrderBy(host => host.Host.Target.Address, AddressComparer.Instance)
+            .SelectMany(host => host.Ports.Select(port => (host.Host, Port: port)))
+            .ToList();
+        if (rows.Count > 0)
+        {
+            var table = new Table().Border(TableBorder.Simple)
+                .AddColumns("HOST", "PORT", "STATE", "SERVICE", "REASON");
+            foreach (var (host, port) in rows)
+            {
+                table.AddRow(
+                    Markup.Escape(host.Target.ToString()),
+                    $"{port.Port.ToString(CultureInfo.InvariantCulture)}/{port.Protocol.ToWireName()}",
+                    StateMarkup(port.State),
+                    Markup.Escape(port.Service ?? "unknown"),
+                    Markup.Escape(port.Reason));
+            }
+
+            console.Write(table);
+        }
+        else
+        {
+            console.WriteLine(showAll ? "No ports to show." : "No open ports found.");
+        }
+
+        console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{summary.HostsUp + summary.HostsDown} host(s) scanned: {summary.HostsUp} up, {summary.HostsDown} down; " +
+            $"{summary.Ports.Open} open, {summary.Ports.Closed} closed, {summary.Ports.Filtered} filtered port(s) " +
+            $"in {summary.Duration.TotalSeconds:0.00} s ({summary.Engine})."));
+        await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string StateMarkup(PortState state) => state switch
+    {
+        PortState.Open => "[green]open[/]",
+        PortState.Closed => "[grey]closed[/]",
+        _ => $"[yellow]{Markup.Escape(state.ToWireName())}[/]",
+    };
+}

@@ -1,0 +1,3 @@
+using PortWarden.Cli;
+
+return await CliApp.RunAsync(args, CliStreams.FromConsole(), TimeProvider.System).ConfigureAwait(false);

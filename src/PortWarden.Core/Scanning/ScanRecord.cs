@@ -1,0 +1,41 @@
+using PortWarden.Core.Ports;
+using PortWarden.Core.Targets;
+
+namespace PortWarden.Core.Scanning;
+
+/// <summary>Something an engine streams out of a scan: a port observation, or the report that closes a host.</summary>
+public abstract record ScanRecord(ScanTarget Target);
+
+/// <summary>The state of one port of one host, as one poll saw it.</summary>
+public sealed record Observation(ScanTarget Target, Protocol Protocol, int Port, PortState State, string Reason)
+    : ScanRecord(Target)
+{
+    /// <summary>Service name: guessed from the port number, or identified by the engine.</summary>
+    public string? Service { get; init; }
+
+    /// <summary>Round-trip time of the probe that decided the state, when measured.</summary>
+    public TimeSpan? RoundTrip { get; init; }
+}
+
+/// <summary>
+/// Closes a host: it comes after every <see cref="Observation"/> of that host, so a consumer may
+/// finish the host when it arrives. Counts cover all ports of the host, including unreported ones.
+/// </summary>
+public sealed record HostReport(ScanTarget Target, HostState State, string Reason, PortCounts Counts)
+    : ScanRecord(Target);
+
+/// <summary>How many ports of a host ended in each state.</summary>
+public sealed record PortCounts(int Open, int Closed, int Filtered, int Other = 0)
+{
+    public static PortCounts None { get; } = new(0, 0, 0);
+
+    public int Total => Open + Closed + Filtered + Other;
+
+    public PortCounts With(PortState state) => state switch
+    {
+        PortState.Open => this with { Open = Open + 1 },
+        PortState.Closed => this with { Closed = Closed + 1 },
+        PortState.Filtered => this with { Filtered = Filtered + 1 },
+        _ => this with { Other = Other + 1 },
+    };
+}

@@ -1,0 +1,44 @@
+using System.Threading.RateLimiting;
+
+namespace PortWarden.Scanning.Timing;
+
+/// <summary>Keeps probes under a rate (probes per second); a pacer without a rate lets everything through.</summary>
+internal sealed class ProbePacer : IAsyncDisposable
+{
+    private static readonly TimeSpan Period = TimeSpan.FromMilliseconds(10);
+    private readonly TokenBucketRateLimiter? limiter;
+
+    public ProbePacer(double? ratePerSecond)
+    {
+        if (ratePerSecond is not { } rate)
+        {
+            return;
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rate);
+        var periodsPerSecond = 1 / Period.TotalSeconds;
+        var perPeriod = rate / periodsPerSecond;
+        limiter = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+        {
+            // Slow rates refill one token per 1/rate seconds; fast ones a batch every 10 ms.
+            ReplenishmentPeriod = perPeriod >= 1 ? Period : TimeSpan.FromSeconds(1 / rate),
+            TokensPerPeriod = perPeriod >= 1 ? (int)Math.Round(perPeriod) : 1,
+            TokenLimit = Math.Max(1, (int)Math.Round(perPeriod)),
+            QueueLimit = int.MaxValue,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+            AutoReplenishment = true,
+        });
+    }
+
+    public async ValueTask WaitAsync(CancellationToken cancellationToken)
+    {
+        if (limiter is null)
+        {
+            return;
+        }
+
+        using var lease = await limiter.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
+    }
+
+    public ValueTask DisposeAsync() => limiter?.DisposeAsync() ?? ValueTask.CompletedTask;
+}
