@@ -21,5 +21,12 @@ internal static class CommandRunner
             await streams.Error.WriteLineAsync($"portwarden {command}: {error.Message}").ConfigureAwait(false);
             return ExitCodes.Error;
         }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            // A bug, not bad input: say so, and show the details when asked to (PORTWARDEN_DEBUG=1).
+            var details = Environment.GetEnvironmentVariable("PORTWARDEN_DEBUG") == "1" ? error.ToString() : $"{error.GetType().Name}: {error.Message}";
+            await streams.Error.WriteLineAsync($"portwarden {command}: unexpected error ({details})").ConfigureAwait(false);
+            return ExitCodes.Error;
+        }
     }
 }

@@ -10,8 +10,10 @@ public sealed class LabConnectTests
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
-    [Fact]
-    public async Task Open_closed_dropped_and_rejected_ports_of_a_namespace_host_are_exact_and_match_nmap()
+    [Theory]
+    [InlineData(Driver.Native)]
+    [InlineData(Driver.PortableSockets)]
+    public async Task Open_closed_dropped_and_rejected_ports_of_a_namespace_host_are_exact_and_match_nmap(Driver driver)
     {
         await using var lab = new NetworkLab();
         var host = await lab.AddHostAsync(cancellationToken: Cancel);
@@ -24,7 +26,7 @@ public sealed class LabConnectTests
         var address = host.Address.ToString();
         const string Ports = "21-23,80-83,8080,9000";
 
-        var result = await Scans.ConnectAsync(address, Ports, cancellationToken: Cancel);
+        var result = await Scans.ConnectAsync(address, Ports, driver: driver, cancellationToken: Cancel);
 
         Assert.Equal(PortState.Open, result.StateOf(address, 22));
         Assert.Equal(PortState.Open, result.StateOf(address, 8080));
@@ -60,9 +62,11 @@ public sealed class LabConnectTests
     }
 
     [Theory]
-    [InlineData(0)]
-    [InlineData(5)]
-    public async Task Every_live_host_and_port_of_a_64_address_network_is_found_and_dead_hosts_are_down(int lossPercent)
+    [InlineData(0, Driver.Native)]
+    [InlineData(5, Driver.Native)]
+    [InlineData(0, Driver.PortableSockets)]
+    [InlineData(5, Driver.PortableSockets)]
+    public async Task Every_live_host_and_port_of_a_64_address_network_is_found_and_dead_hosts_are_down(int lossPercent, Driver driver)
     {
         await using var lab = new NetworkLab();
         int[] live = [64, 65, 70, 77, 83, 90, 99, 100, 113, 127];
@@ -79,7 +83,7 @@ public sealed class LabConnectTests
             }
         }
 
-        var result = await Scans.ConnectAsync(host.Range(64, 127), "1-1024", cancellationToken: Cancel);
+        var result = await Scans.ConnectAsync(host.Range(64, 127), "1-1024", driver: driver, cancellationToken: Cancel);
 
         Assert.Equal(expectedOpen.Order(StringComparer.Ordinal), result.OpenPorts);
         Assert.Equal(64, result.Hosts.Count());
@@ -89,8 +93,10 @@ public sealed class LabConnectTests
         Assert.DoesNotContain(result.Ports, o => !up.Contains(o.Target.Address));
     }
 
-    [Fact]
-    public async Task Cancellation_mid_scan_stops_promptly()
+    [Theory]
+    [InlineData(Driver.Native)]
+    [InlineData(Driver.PortableSockets)]
+    public async Task Cancellation_mid_scan_stops_promptly(Driver driver)
     {
         await using var lab = new NetworkLab();
         var host = await lab.AddHostAsync(new LabHostOptions { LiveHosts = [10], SilentHosts = [11, 12, 13, 14] }, Cancel);
@@ -102,7 +108,7 @@ public sealed class LabConnectTests
 
         var scan = Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
         {
-            await foreach (var record in new ConnectEngine().ScanAsync(request, null, stop.Token))
+            await foreach (var record in Scans.Engine(driver).ScanAsync(request, null, stop.Token))
             {
                 if (++seen == 100)
                 {

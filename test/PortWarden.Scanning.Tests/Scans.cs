@@ -14,12 +14,24 @@ internal static class Scans
         return new ScanRequest(set, PortSpec.Parse(ports).For(Protocol.Tcp), PortSet.Empty, options ?? new ScanOptions());
     }
 
-    public static async Task<ScanResult> ConnectAsync(string targets, string ports, ScanOptions? options = null, CancellationToken cancellationToken = default)
+    public static async Task<ScanResult> ConnectAsync(
+        string targets, string ports, ScanOptions? options = null, Driver driver = Driver.Native, CancellationToken cancellationToken = default)
     {
         var request = await RequestAsync(targets, ports, options);
-        var records = await new ConnectEngine().ScanAsync(request, null, cancellationToken).ToListAsync(cancellationToken);
+        var records = await Engine(driver).ScanAsync(request, null, cancellationToken).ToListAsync(cancellationToken);
         return new ScanResult(records);
     }
+
+    /// <summary>The connect engine with the driver under test: the platform's native one, or the portable socket one.</summary>
+    public static ConnectEngine Engine(Driver driver) => driver == Driver.Native
+        ? new ConnectEngine()
+        : new ConnectEngine(TimeProvider.System, ServiceTable.Default, () => new SocketConnectDriver(TimeProvider.System));
+}
+
+public enum Driver
+{
+    Native,
+    PortableSockets,
 }
 
 /// <summary>The records of a finished scan, with the views tests ask about.</summary>

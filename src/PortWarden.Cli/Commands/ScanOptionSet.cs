@@ -115,10 +115,11 @@ internal sealed class ScanOptionSet
     public async Task<(IScanEngine Engine, ScanRequest Request)> BuildAsync(
         ParseResult parse, TimeProvider time, IHostResolver resolver, CancellationToken cancellationToken)
     {
-        var ports = PortSpec.Parse(parse.GetValue(Ports) ?? PortSpec.Default.IncludeText, parse.GetValue(ExcludePorts));
+        var requested = parse.GetValue(Ports);
+        var ports = PortSpec.Parse(requested ?? PortSpec.Default.IncludeText, parse.GetValue(ExcludePorts));
         var engineName = parse.GetValue(Engine)!;
         var engine = ScanEngines.Create(engineName, time, ServiceTable.Default)!;
-        if (ports.NamesExplicitly(Protocol.Udp))
+        if (requested is not null && ports.NamesExplicitly(Protocol.Udp))
         {
             throw new UsageException($"the {engine.Name} engine scans TCP only, and this version has no UDP engine: remove the U: ports");
         }

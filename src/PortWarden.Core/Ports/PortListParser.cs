@@ -25,12 +25,14 @@ internal static class PortListParser
             if (item.Length >= 2 && item[1] == ':')
             {
                 protocols = PrefixProtocols(item, position);
-                item = item[2..].TrimStart();
-                position += raw.Trim().Length - item.Length;
-                if (item.Length == 0)
+                var rest = item[2..].TrimStart();
+                if (rest.Length == 0)
                 {
-                    throw Error(raw.Trim(), position, "protocol prefix without ports");
+                    throw Error(item, position, "protocol prefix without ports");
                 }
+
+                position += item.Length - rest.Length;
+                item = rest;
             }
 
             ranges.AddRange(ParseItem(item, position, protocols));

@@ -39,11 +39,15 @@ public sealed class PortSpec
     public bool NamesExplicitly(Protocol protocol) =>
         Include.Any(range => range.Protocols != PortProtocols.Both && range.Protocols.Includes(protocol));
 
-    /// <summary>The include list in canonical form.</summary>
-    public string IncludeText => string.Join(',', Include);
+    /// <summary>The include list in canonical form, which parses back to the same ports.</summary>
+    public string IncludeText => Canonical(Include);
 
     /// <summary>The exclude list in canonical form ("" when there is none).</summary>
-    public string ExcludeText => string.Join(',', Exclude);
+    public string ExcludeText => Canonical(Exclude);
+
+    // A prefix holds until the next one, so ranges for both protocols must come before any prefixed range.
+    private static string Canonical(IEnumerable<PortRange> ranges) =>
+        string.Join(',', ranges.OrderBy(range => range.Protocols == PortProtocols.Both ? 0 : 1));
 
     public override string ToString() => Exclude.Count == 0 ? IncludeText : $"{IncludeText} except {ExcludeText}";
 }

@@ -12,6 +12,9 @@ internal enum ConnectOutcome
     /// <summary>ICMP host unreachable or administratively prohibited.</summary>
     HostUnreachable,
 
+    /// <summary>A firewall on this machine refused the connection (EPERM/EACCES).</summary>
+    Prohibited,
+
     /// <summary>ICMP network unreachable, or no route.</summary>
     NetworkUnreachable,
 

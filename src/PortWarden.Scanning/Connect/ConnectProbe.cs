@@ -42,6 +42,7 @@ internal static class ConnectProbe
         SocketError.ConnectionRefused or SocketError.ConnectionReset => ConnectOutcome.Refused,
         SocketError.HostUnreachable or SocketError.HostDown => ConnectOutcome.HostUnreachable,
         SocketError.NetworkUnreachable or SocketError.NetworkDown => ConnectOutcome.NetworkUnreachable,
+        SocketError.AccessDenied => ConnectOutcome.Prohibited,
         SocketError.AddressNotAvailable or SocketError.TooManyOpenSockets or SocketError.NoBufferSpaceAvailable
             or SocketError.TryAgain or SocketError.WouldBlock => ConnectOutcome.LocalShortage,
         _ => ConnectOutcome.Silent,

@@ -77,7 +77,7 @@ internal sealed class HostRun
     /// <summary>Remembers that a router said the host cannot be reached; the reason if discovery fails.</summary>
     public void NoteUnreachable(string reason) => Reason = reason;
 
-    public void MarkDown() => Phase = HostPhase.Down;
+    public void MarkFinished() => Phase = HostPhase.Finished;
 
     public void RecordDecided(PortState state, bool answered)
     {
@@ -93,5 +93,5 @@ internal enum HostPhase
 {
     Discovering,
     Scanning,
-    Down,
+    Finished,
 }

@@ -40,5 +40,20 @@ internal sealed class ProbePacer : IAsyncDisposable
         using var lease = await limiter.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Takes a probe's worth of rate if it is available now, without waiting.</summary>
+    public bool TryTake()
+    {
+        if (limiter is null)
+        {
+            return true;
+        }
+
+        using var lease = limiter.AttemptAcquire(1);
+        return lease.IsAcquired;
+    }
+
+    /// <summary>True when a rate is set, so callers that poll should poll often.</summary>
+    public bool IsLimited => limiter is not null;
+
     public ValueTask DisposeAsync() => limiter?.DisposeAsync() ?? ValueTask.CompletedTask;
 }

@@ -1,0 +1,13 @@
+using PortWarden.Bench;
+
+return args.FirstOrDefault() switch
+{
+    "scan-vs-nmap" => await ScanVersusNmap.RunAsync(args[1..]).ConfigureAwait(false),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: PortWarden.Bench scan-vs-nmap --portwarden PATH [--runs N]");
+    return 2;
+}
