@@ -1,3 +1,4 @@
+using System.Net;
 using PortWarden.Core.Ports;
 using PortWarden.Core.Targets;
 
@@ -13,16 +14,34 @@ public sealed record Observation(ScanTarget Target, Protocol Protocol, int Port,
     /// <summary>Service name: guessed from the port number, or identified by the engine.</summary>
     public string? Service { get; init; }
 
+    /// <summary>Product, version and banner, when the engine identified the service.</summary>
+    public ServiceDetail? Detail { get; init; }
+
+    /// <summary>The local program owning the socket (self-scans only).</summary>
+    public OwningProcess? Process { get; init; }
+
+    /// <summary>The local address the socket is bound to (self-scans only): 0.0.0.0/:: means every interface.</summary>
+    public IPAddress? BindAddress { get; init; }
+
     /// <summary>Round-trip time of the probe that decided the state, when measured.</summary>
     public TimeSpan? RoundTrip { get; init; }
+
+    public PortKey Key => new(Protocol, Port);
 }
 
 /// <summary>
-/// Closes a host: it comes after every <see cref="Observation"/> of that host, so a consumer may
-/// finish the host when it arrives. Counts cover all ports of the host, including unreported ones.
+/// Closes a host: it comes after every <see cref="Observation"/> of that host, so a consumer may finish
+/// the host when it arrives. A host reported up has had every requested port decided, except those listed
+/// in <see cref="Undecided"/>: a requested port without an observation is not open (engines may leave out
+/// closed ports). Counts cover all ports of the host, including unreported ones. A host without a report
+/// (an interrupted scan) was not decided at all.
 /// </summary>
 public sealed record HostReport(ScanTarget Target, HostState State, string Reason, PortCounts Counts)
-    : ScanRecord(Target);
+    : ScanRecord(Target)
+{
+    /// <summary>Requested ports the engine could not decide (errors, interruptions): neither open nor closed.</summary>
+    public IReadOnlyList<PortKey> Undecided { get; init; } = [];
+}
 
 /// <summary>How many ports of a host ended in each state.</summary>
 public sealed record PortCounts(int Open, int Closed, int Filtered, int Other = 0)
