@@ -11,6 +11,12 @@ internal static class CliApp
         var root = new RootCommand("PortWarden tracks which TCP and UDP ports are open on your hosts and networks.")
         {
             ScanCommand.Create(streams, time),
+            TrackCommand.Create(streams, time),
+            DevicesCommand.Create(streams),
+            BaselineCommand.Create(streams),
+            EventsCommand.Create(streams, time),
+            PlannedCommand.Create(streams, time),
+            ExportCommand.Create(streams, time),
         };
 
         var parseResult = root.Parse(args);

@@ -26,16 +26,7 @@ internal sealed class TableScanOutput(TextWriter writer, bool terminal, bool sho
 
     public async Task EndAsync(ScanSummary summary, CancellationToken cancellationToken)
     {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(writer),
-            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
-            ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-        });
-        if (!terminal)
-        {
-            console.Profile.Width = 200;
-        }
+        var console = Consoles.For(writer, terminal);
 
         var rows = finished
             .OrderBy(host => host.Host.Target.Address, AddressComparer.Instance)

@@ -1,0 +1,148 @@
+using System.CommandLine;
+using System.Globalization;
+using PortWarden.Cli.Output;
+using PortWarden.Core.Targets;
+using PortWarden.Core.Tracking;
+
+namespace PortWarden.Cli.Commands;
+
+/// <summary>`portwarden track`: scan, compare with the device's baseline, record the poll and its events, print the changes.</summary>
+internal static class TrackCommand
+{
+    public static Command Create(CliStreams streams, TimeProvider time)
+    {
+        var scan = new ScanOptionSet();
+        var store = new StoreOption();
+        var name = new Option<string?>("--name") { Description = "Device name (default: the targets as given).", HelpName = "device" };
+        var tracker = new Option<string>("--tracker")
+        {
+            Description = "Tracker name, when a device has several (e.g. one for TCP, one for UDP).",
+            DefaultValueFactory = _ => "default",
+            HelpName = "name",
+        };
+        var confirm = new Option<int>("--confirm")
+        {
+            Description = "Polls in a row that must agree before a change is reported (flap suppression).",
+            DefaultValueFactory = _ => 1,
+            HelpName = "n",
+        };
+        var baselineEvents = new Option<bool>("--baseline-events") { Description = "Also record a baseline event with the full state after each poll." };
+        var format = new Option<OutputFormat>("--format", "-f") { Description = "Output: table (change lines) or json.", DefaultValueFactory = _ => OutputFormat.Table };
+        var exitCode = new Option<bool>("--exit-code") { Description = "Exit 1 when there are unplanned changes, 0 when none (2 on error)." };
+        var wait = new Option<int>("--wait")
+        {
+            Description = "Seconds to wait for another poll of the same device to finish.",
+            DefaultValueFactory = _ => 600,
+            HelpName = "seconds",
+        };
+        var noProgress = new Option<bool>("--no-progress") { Description = "Do not draw a progress bar on the terminal." };
+
+        var command = new Command("track", "Scan, compare with the stored baseline of the device, record the poll and print what changed.");
+        scan.AddTo(command);
+        foreach (var option in new Option[] { name, tracker, confirm, baselineEvents, format, exitCode, wait, noProgress })
+        {
+            command.Options.Add(option);
+        }
+
+        store.AddTo(command);
+        confirm.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 1 or > TrackingPolicy.MaxConfirmPolls)
+            {
+                result.AddError($"--confirm must be between 1 and {TrackingPolicy.MaxConfirmPolls}.");
+            }
+        });
+        format.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<OutputFormat>() is not (OutputFormat.Table or OutputFormat.Json))
+            {
+                result.AddError("--format for track is table or json.");
+            }
+        });
+        wait.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 0)
+            {
+                result.AddError("--wait must be zero or more seconds.");
+            }
+        });
+
+        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync("track", streams, async () =>
+        {
+            var (engine, request) = await scan.BuildAsync(parse, time, new SystemHostResolver(), cancellationToken).ConfigureAwait(false);
+            var targets = string.Join(' ', parse.GetValue(scan.Targets) ?? []);
+            var deviceName = parse.GetValue(name) ?? targets;
+            var policy = new TrackingPolicy(parse.GetValue(confirm), parse.GetValue(baselineEvents));
+
+            await using var db = await store.OpenAsync(parse, cancellationToken).ConfigureAwait(false);
+            var device = await db.SaveDeviceAsync(deviceName, KindOf(request.Targets), targets, cancellationToken).ConfigureAwait(false);
+            var savedTracker = await db.SaveTrackerAsync(
+                new Tracker(0, device.Id, parse.GetValue(tracker)!, parse.GetValue(scan.Ports) ?? Core.Ports.PortSpec.Default.IncludeText,
+                    parse.GetValue(scan.ExcludePorts) ?? "", engine.Name, "none", policy),
+                cancellationToken).ConfigureAwait(false);
+
+            var poll = new PollRequest(device, savedTracker, engine, request, policy) { LockWait = TimeSpan.FromSeconds(parse.GetValue(wait)) };
+            var result = await TerminalProgress.RunAsync(streams, !parse.GetValue(noProgress), $"polling {device.Name}", progress =>
+                new PollRunner(db, time).RunAsync(
+                    poll,
+                    progress,
+                    holder => streams.Error.WriteLine($"portwarden track: waiting for {holder.Owner} to finish polling '{device.Name}'..."),
+                    cancellationToken)).ConfigureAwait(false);
+
+            await WriteAsync(streams, parse.GetValue(format), device, result, cancellationToken).ConfigureAwait(false);
+            if (result.Poll.Error is { } error)
+            {
+                await streams.Error.WriteLineAsync($"portwarden track: the poll of '{device.Name}' failed: {error}").ConfigureAwait(false);
+                return ExitCodes.Error;
+            }
+
+            return parse.GetValue(exitCode) && result.UnplannedChanges > 0 ? ExitCodes.Found : ExitCodes.Success;
+        }, cancellationToken));
+        return command;
+    }
+
+    /// <summary>One address or host name is a host; anything larger is a network.</summary>
+    private static DeviceKind KindOf(TargetSet targets) =>
+        targets.Include.Entries is [SingleAddressEntry or HostNameEntry { PrefixLength: null }] ? DeviceKind.Host : DeviceKind.Network;
+
+    private static async Task WriteAsync(CliStreams streams, OutputFormat format, Device device, PollResult result, CancellationToken cancellationToken)
+    {
+        var changes = result.ChangeEvents.ToList();
+        var counts = result.Poll.Counts;
+        if (format == OutputFormat.Json)
+        {
+            var document = ScanJson.Serialize(json =>
+            {
+                json.WriteStartObject();
+                json.WriteString("device", device.Name);
+                json.WriteBoolean("baselineRecorded", result.EstablishesBaseline);
+                json.WritePropertyName("poll");
+                json.WriteRawValue(result.Events.Single(e => e.Type == EventType.PollCompleted).Payload!);
+                json.WriteString("pollId", result.Poll.Id);
+                json.WriteNumber("unplanned", result.UnplannedChanges);
+                json.WriteStartArray("changes");
+                foreach (var change in changes)
+                {
+                    EventJson.Write(json, change);
+                }
+
+                json.WriteEndArray();
+                json.WriteEndObject();
+            });
+            await streams.Out.WriteLineAsync(document.AsMemory(), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        foreach (var change in changes)
+        {
+            await streams.Out.WriteLineAsync(EventText.ChangeLine(change).AsMemory(), cancellationToken).ConfigureAwait(false);
+        }
+
+        var seconds = result.Poll.Duration.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture);
+        var state = $"{counts.HostsUp} host(s) up, {counts.Open} open port(s)";
+        var summary = result.EstablishesBaseline
+            ? $"Baseline recorded for '{device.Name}': {state} in {seconds} s."
+            : $"Poll of '{device.Name}': {state}; {changes.Count} change(s) ({result.UnplannedChanges} unplanned) in {seconds} s.";
+        await streams.Out.WriteLineAsync(summary.AsMemory(), cancellationToken).ConfigureAwait(false);
+    }
+}

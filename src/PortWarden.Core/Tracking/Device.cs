@@ -1,0 +1,11 @@
+namespace PortWarden.Core.Tracking;
+
+/// <summary>Something whose open ports are tracked: a host or a named network, with the targets that make it up.</summary>
+public sealed record Device(long Id, string Name, DeviceKind Kind, string Targets, DateTimeOffset CreatedAt)
+{
+    /// <summary>True once a first poll has recorded the baseline; later polls report changes against it.</summary>
+    public bool BaselineEstablished { get; init; }
+
+    /// <summary>Start of the last completed poll, if any.</summary>
+    public DateTimeOffset? LastPollAt { get; init; }
+}

@@ -1,0 +1,99 @@
+using PortWarden.Core.Ports;
+
+namespace PortWarden.Core.Tracking;
+
+/// <summary>Devices and their trackers.</summary>
+public interface IDeviceStore
+{
+    Task<Device?> FindDeviceAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>Creates the device, or updates the kind and targets of the device with that name.</summary>
+    Task<Device> SaveDeviceAsync(string name, DeviceKind kind, string targets, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<DeviceSummary>> ListDevicesAsync(CancellationToken cancellationToken);
+
+    /// <summary>Creates the tracker, or updates the device's tracker with that name.</summary>
+    Task<Tracker> SaveTrackerAsync(Tracker tracker, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<Tracker>> ListTrackersAsync(long deviceId, CancellationToken cancellationToken);
+}
+
+/// <summary>Baselines and polls: what a poll reads before it starts and writes, in one transaction, when it ends.</summary>
+public interface IPollStore
+{
+    Task<DeviceBaseline> LoadBaselineAsync(Device device, CancellationToken cancellationToken);
+
+    /// <summary>Records a poll, its baseline changes and its events atomically: all of it or nothing.</summary>
+    Task RecordPollAsync(PollResult result, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<PollRecord>> ListPollsAsync(long deviceId, int limit, CancellationToken cancellationToken);
+
+    Task<DeviceLease?> ReadLeaseAsync(long deviceId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Takes the device's poll lease for <paramref name="owner"/> until <paramref name="until"/> if it is free,
+    /// expired, already theirs, or held by <paramref name="takeOverFrom"/> (an owner known to be dead).
+    /// </summary>
+    Task<bool> TryAcquireLeaseAsync(long deviceId, string owner, DateTimeOffset now, DateTimeOffset until, string? takeOverFrom, CancellationToken cancellationToken);
+
+    Task ReleaseLeaseAsync(long deviceId, string owner, CancellationToken cancellationToken);
+}
+
+/// <summary>The append-only event log.</summary>
+public interface IEventStore
+{
+    /// <summary>Events matching the query in log order, streamed (never loaded whole).</summary>
+    IAsyncEnumerable<TrackEvent> QueryEventsAsync(EventQuery query, CancellationToken cancellationToken);
+}
+
+/// <summary>Planned-change windows.</summary>
+public interface IChangeWindowStore
+{
+    /// <summary>Stores a new window (its Id is assigned) and returns it.</summary>
+    Task<ChangeWindow> AddChangeWindowAsync(ChangeWindow window, CancellationToken cancellationToken);
+
+    /// <summary>Windows for a device (including those for all devices), or every window when <paramref name="deviceId"/> is null.</summary>
+    Task<IReadOnlyList<ChangeWindow>> ListChangeWindowsAsync(long? deviceId, CancellationToken cancellationToken);
+
+    /// <summary>Withdraws a window; events it classified keep their stamp. False when there is no such window.</summary>
+    Task<bool> RemoveChangeWindowAsync(long id, CancellationToken cancellationToken);
+}
+
+/// <summary>Everything PortWarden keeps. Implementations: SQLite (embedded default), PostgreSQL (scale-out).</summary>
+public interface IPortWardenStore : IDeviceStore, IPollStore, IEventStore, IChangeWindowStore, IAsyncDisposable
+{
+    /// <summary>Where the data lives, for messages (a path or a server).</summary>
+    string Location { get; }
+}
+
+/// <summary>A device with its current totals, for listings.</summary>
+public sealed record DeviceSummary(Device Device, int HostsUp, long OpenPorts, int Polls, PollRecord? LastPoll);
+
+/// <summary>Who holds a device's poll lease, and until when.</summary>
+public sealed record DeviceLease(string Owner, DateTimeOffset Until);
+
+/// <summary>A filter over the event log; all conditions must hold.</summary>
+public sealed record EventQuery
+{
+    public long? DeviceId { get; init; }
+
+    public DateTimeOffset? Since { get; init; }
+
+    public DateTimeOffset? Until { get; init; }
+
+    public IReadOnlyCollection<EventType>? Types { get; init; }
+
+    public Classification? Classification { get; init; }
+
+    public string? Host { get; init; }
+
+    public PortKey? Port { get; init; }
+
+    /// <summary>Only events after this sequence number (a paging cursor).</summary>
+    public long? AfterSequence { get; init; }
+
+    public int? Limit { get; init; }
+}
+
+/// <summary>The store could not be opened or used; the message names it and says why.</summary>
+public sealed class StoreException(string message, Exception? inner = null) : Exception(message, inner);

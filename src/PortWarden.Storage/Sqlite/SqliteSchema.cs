@@ -1,0 +1,167 @@
+using Microsoft.Data.Sqlite;
+
+namespace PortWarden.Storage.Sqlite;
+
+/// <summary>
+/// The schema, as an ordered list of migrations. The database's user_version says how many have run;
+/// opening a database applies the missing ones in one transaction, so two processes opening a new file at
+/// the same time do not both migrate it.
+/// </summary>
+internal static class SqliteSchema
+{
+    private static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE devices (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            kind TEXT NOT NULL,
+            targets TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            baseline_established INTEGER NOT NULL DEFAULT 0,
+            last_poll_at INTEGER,
+            lease_owner TEXT,
+            lease_until INTEGER
+        );
+        CREATE TABLE trackers (
+            id INTEGER PRIMARY KEY,
+            device_id INTEGER NOT NULL REFERENCES devices(id),
+            name TEXT NOT NULL,
+            ports TEXT NOT NULL,
+            exclude_ports TEXT NOT NULL DEFAULT '',
+            engine TEXT NOT NULL,
+            schedule TEXT NOT NULL DEFAULT 'none',
+            confirm_polls INTEGER NOT NULL DEFAULT 1,
+            baseline_events INTEGER NOT NULL DEFAULT 0,
+            options TEXT NOT NULL DEFAULT '{}',
+            UNIQUE (device_id, name)
+        );
+        CREATE TABLE polls (
+            id TEXT PRIMARY KEY,
+            device_id INTEGER NOT NULL REFERENCES devices(id),
+            tracker_id INTEGER REFERENCES trackers(id),
+            engine TEXT NOT NULL,
+            started_at INTEGER NOT NULL,
+            finished_at INTEGER NOT NULL,
+            hosts_scanned INTEGER NOT NULL,
+            hosts_up INTEGER NOT NULL,
+            hosts_down INTEGER NOT NULL,
+            ports_scanned INTEGER NOT NULL,
+            open_ports INTEGER NOT NULL,
+            closed_ports INTEGER NOT NULL,
+            filtered_ports INTEGER NOT NULL,
+            changes INTEGER NOT NULL,
+            error TEXT
+        );
+        CREATE INDEX polls_device_started ON polls (device_id, started_at);
+        CREATE TABLE events (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            id TEXT NOT NULL UNIQUE,
+            type TEXT NOT NULL,
+            device_id INTEGER NOT NULL REFERENCES devices(id),
+            poll_id TEXT NOT NULL REFERENCES polls(id),
+            occurred_at INTEGER NOT NULL,
+            changed_after INTEGER,
+            recorded_at INTEGER NOT NULL,
+            host TEXT,
+            hostname TEXT,
+            protocol TEXT,
+            port INTEGER,
+            old_state TEXT,
+            new_state TEXT,
+            service TEXT,
+            old_service TEXT,
+            detail TEXT,
+            old_detail TEXT,
+            process TEXT,
+            old_process TEXT,
+            bind_address TEXT,
+            classification TEXT,
+            window_id INTEGER,
+            reference TEXT,
+            payload TEXT
+        );
+        CREATE INDEX events_device_occurred ON events (device_id, occurred_at);
+        CREATE INDEX events_occurred ON events (occurred_at);
+        CREATE TRIGGER events_are_append_only_update BEFORE UPDATE ON events
+            BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+        CREATE TRIGGER events_are_append_only_delete BEFORE DELETE ON events
+            BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+        CREATE TABLE baseline_hosts (
+            device_id INTEGER NOT NULL REFERENCES devices(id),
+            host TEXT NOT NULL,
+            hostname TEXT,
+            state TEXT NOT NULL,
+            first_seen INTEGER NOT NULL,
+            last_changed INTEGER NOT NULL,
+            pending_state TEXT,
+            pending_count INTEGER,
+            pending_after INTEGER,
+            pending_seen INTEGER,
+            PRIMARY KEY (device_id, host)
+        ) WITHOUT ROWID;
+        CREATE TABLE baseline_ports (
+            device_id INTEGER NOT NULL,
+            host TEXT NOT NULL,
+            protocol TEXT NOT NULL,
+            port INTEGER NOT NULL,
+            open INTEGER NOT NULL,
+            service TEXT,
+            detail TEXT,
+            process TEXT,
+            bind_address TEXT,
+            first_seen INTEGER NOT NULL,
+            last_changed INTEGER NOT NULL,
+            pending_state TEXT,
+            pending_count INTEGER,
+            pending_after INTEGER,
+            pending_seen INTEGER,
+            PRIMARY KEY (device_id, host, protocol, port),
+            FOREIGN KEY (device_id, host) REFERENCES baseline_hosts (device_id, host)
+        ) WITHOUT ROWID;
+        CREATE TABLE change_windows (
+            id INTEGER PRIMARY KEY,
+            device_id INTEGER REFERENCES devices(id),
+            targets TEXT,
+            ports TEXT,
+            exclude_ports TEXT,
+            starts_at INTEGER NOT NULL,
+            ends_at INTEGER NOT NULL,
+            reference TEXT,
+            description TEXT,
+            created_at INTEGER NOT NULL,
+            removed_at INTEGER
+        );
+        """,
+    ];
+
+    /// <summary>The schema version this build writes.</summary>
+    public static int Version => Migrations.Length;
+
+    public static void Migrate(SqliteConnection connection, string location)
+    {
+        using var transaction = connection.BeginTransaction();
+        var current = Convert.ToInt32(Execute(connection, transaction, "PRAGMA user_version", scalar: true), System.Globalization.CultureInfo.InvariantCulture);
+        if (current > Version)
+        {
+            throw new Core.Tracking.StoreException(
+                $"database '{location}' has schema version {current}, newer than this PortWarden understands ({Version}); upgrade PortWarden");
+        }
+
+        for (var version = current; version < Version; version++)
+        {
+            Execute(connection, transaction, Migrations[version]);
+        }
+
+        Execute(connection, transaction, $"PRAGMA user_version = {Version}");
+        transaction.Commit();
+    }
+
+    private static object? Execute(SqliteConnection connection, SqliteTransaction transaction, string sql, bool scalar = false)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return scalar ? command.ExecuteScalar() : command.ExecuteNonQuery();
+    }
+}
