@@ -56,7 +56,8 @@ internal static class PlannedCommand
             long? deviceId = deviceName is null ? null : (await StoreOption.FindDeviceAsync(db, deviceName, cancellationToken).ConfigureAwait(false)).Id;
             var window = await db.AddChangeWindowAsync(
                 new ChangeWindow(0, deviceId, parse.GetValue(targets), parse.GetValue(ports), parse.GetValue(excludePorts), start, end,
-                    parse.GetValue(reference), parse.GetValue(description)) { CreatedAt = now },
+                    parse.GetValue(reference), parse.GetValue(description))
+                { CreatedAt = now },
                 cancellationToken).ConfigureAwait(false);
             await streams.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"Added change window {window.Id} for {deviceName ?? "all devices"}: {EventText.Time(start)} to {EventText.Time(end)}{(window.Reference is null ? "" : $" ({window.Reference})")}.")).ConfigureAwait(false);

@@ -155,14 +155,19 @@ public sealed class PollDiff
         if (pending.Count < policy.ConfirmPolls)
         {
             var waiting = (before ?? new HostBaseline(address, HostState.Down) { FirstSeen = firstSeen, LastChanged = now })
-                with { HostName = hostName, Pending = pending };
+                with
+            { HostName = hostName, Pending = pending };
             hostChanges.Add(waiting);
             return waiting;
         }
 
         var up = (before ?? new HostBaseline(address, HostState.Up)) with
         {
-            State = HostState.Up, HostName = hostName, FirstSeen = firstSeen, LastChanged = now, Pending = null,
+            State = HostState.Up,
+            HostName = hostName,
+            FirstSeen = firstSeen,
+            LastChanged = now,
+            Pending = null,
         };
         hostChanges.Add(up);
         Change(NewChange(EventType.HostUp, pending, address, hostName) with { OldState = before is null ? null : Down, NewState = Up });
@@ -218,9 +223,17 @@ public sealed class PollDiff
                 portChanges.Add((host.Address, updated));
                 Change(NewChange(EventType.ServiceChanged, new PendingChange(OpenState, 1, ChangedAfter, now), host.Address, host.HostName) with
                 {
-                    Protocol = observation.Protocol, Port = observation.Port, OldState = OpenState, NewState = OpenState,
-                    Service = observation.Service, OldService = port.Service, Detail = observation.Detail, OldDetail = port.Detail,
-                    Process = observation.Process, OldProcess = port.Process, BindAddress = observation.BindAddress,
+                    Protocol = observation.Protocol,
+                    Port = observation.Port,
+                    OldState = OpenState,
+                    NewState = OpenState,
+                    Service = observation.Service,
+                    OldService = port.Service,
+                    Detail = observation.Detail,
+                    OldDetail = port.Detail,
+                    Process = observation.Process,
+                    OldProcess = port.Process,
+                    BindAddress = observation.BindAddress,
                 });
             }
             else if (port.Pending is not null)
@@ -241,8 +254,14 @@ public sealed class PollDiff
         portChanges.Add((host.Address, Opened(port, observation, now)));
         Change(NewChange(EventType.PortOpened, pending, host.Address, host.HostName) with
         {
-            Protocol = observation.Protocol, Port = observation.Port, OldState = ClosedState, NewState = OpenState,
-            Service = observation.Service, Detail = observation.Detail, Process = observation.Process, BindAddress = observation.BindAddress,
+            Protocol = observation.Protocol,
+            Port = observation.Port,
+            OldState = ClosedState,
+            NewState = OpenState,
+            Service = observation.Service,
+            Detail = observation.Detail,
+            Process = observation.Process,
+            BindAddress = observation.BindAddress,
         });
     }
 
@@ -265,9 +284,16 @@ public sealed class PollDiff
         removedPorts.Add((host.Address, port.Key));
         Change(NewChange(EventType.PortClosed, pending, host.Address, host.HostName) with
         {
-            Protocol = port.Key.Protocol, Port = port.Key.Port, OldState = OpenState, NewState = state.ToWireName(),
-            Service = port.Service, OldService = port.Service, OldDetail = port.Detail, OldProcess = port.Process,
-            BindAddress = port.BindAddress, Payload = PollPayloads.Reason(observation?.Reason),
+            Protocol = port.Key.Protocol,
+            Port = port.Key.Port,
+            OldState = OpenState,
+            NewState = state.ToWireName(),
+            Service = port.Service,
+            OldService = port.Service,
+            OldDetail = port.Detail,
+            OldProcess = port.Process,
+            BindAddress = port.BindAddress,
+            Payload = PollPayloads.Reason(observation?.Reason),
         });
     }
 
