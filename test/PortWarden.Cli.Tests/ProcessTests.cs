@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using PortWarden.NetLab;
 
@@ -8,7 +7,7 @@ namespace PortWarden.Cli.Tests;
 
 /// <summary>The real portwarden process: exit codes and signals as a shell sees them.</summary>
 [Collection(NetworkLabTests.Name)]
-public sealed partial class ProcessTests
+public sealed class ProcessTests
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
@@ -16,9 +15,9 @@ public sealed partial class ProcessTests
     public async Task A_scan_of_loopback_exits_0_with_its_results_on_stdout()
     {
         using var open = Cli.Listen(IPAddress.Loopback);
-        using var process = Start("scan", "127.0.0.1", "-p", $"{open.Port()}", "--format", "json");
+        using var process = CliProcess.Start("scan", "127.0.0.1", "-p", $"{open.Port()}", "--format", "json");
 
-        var (code, output, _) = await FinishAsync(process, TimeSpan.FromSeconds(30));
+        var (code, output, _) = await CliProcess.FinishAsync(process, TimeSpan.FromSeconds(30), Cancel);
 
         Assert.Equal(0, code);
         using var json = JsonDocument.Parse(output);
@@ -28,9 +27,9 @@ public sealed partial class ProcessTests
     [Fact]
     public async Task Bad_input_exits_2_with_the_error_on_stderr()
     {
-        using var process = Start("scan", "127.0.0.1", "-p", "1-2-3");
+        using var process = CliProcess.Start("scan", "127.0.0.1", "-p", "1-2-3");
 
-        var (code, output, error) = await FinishAsync(process, TimeSpan.FromSeconds(30));
+        var (code, output, error) = await CliProcess.FinishAsync(process, TimeSpan.FromSeconds(30), Cancel);
 
         Assert.Equal(2, code);
         Assert.Equal("", output);
@@ -42,59 +41,18 @@ public sealed partial class ProcessTests
     {
         await using var lab = new NetworkLab();
         var host = await lab.AddHostAsync(new LabHostOptions { LiveHosts = [10], SilentHosts = [11, 12, 13] }, Cancel);
-        using var process = Start("scan", host.Range(11, 13), "-p", "-", "--no-discovery", "--timeout", "3000");
+        using var process = CliProcess.Start("scan", host.Range(11, 13), "-p", "-", "--no-discovery", "--timeout", "3000");
         await Task.Delay(TimeSpan.FromSeconds(1.5), Cancel);
         Assert.False(process.HasExited, "the scan of silent hosts should still be running");
 
         var clock = Stopwatch.StartNew();
-        Assert.Equal(0, Kill(process.Id, SigInt));
-        var (code, _, error) = await FinishAsync(process, TimeSpan.FromSeconds(10));
+        CliProcess.Signal(process, CliProcess.SigInt);
+        var (code, _, error) = await CliProcess.FinishAsync(process, TimeSpan.FromSeconds(10), Cancel);
 
         Assert.Equal(130, code);
         Assert.Contains("cancelled", error, StringComparison.Ordinal);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"exit took {clock.Elapsed} after SIGINT");
     }
-
-    private const int SigInt = 2;
-
-    private static Process Start(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "portwarden.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        return Process.Start(start)!;
-    }
-
-    private static async Task<(int Code, string Output, string Error)> FinishAsync(Process process, TimeSpan limit)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
-        timeout.CancelAfter(limit);
-        var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        var error = process.StandardError.ReadToEndAsync(timeout.Token);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"portwarden did not exit within {limit}");
-        }
-
-        return (process.ExitCode, await output, await error);
-    }
-
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int Kill(int pid, int signal);
 }
 
 [CollectionDefinition(Name, DisableParallelization = true)]

@@ -9,6 +9,7 @@ public sealed class LabListener : IAsyncDisposable
     private readonly Socket socket;
     private readonly CancellationTokenSource stop = new();
     private readonly Task acceptLoop;
+    private int disposed;
 
     internal LabListener(Socket socket)
     {
@@ -60,6 +61,11 @@ public sealed class LabListener : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
+
         await stop.CancelAsync().ConfigureAwait(false);
         socket.Dispose();
         await acceptLoop.ConfigureAwait(false);

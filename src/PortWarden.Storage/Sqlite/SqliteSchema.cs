@@ -148,6 +148,12 @@ internal static class SqliteSchema
                 $"database '{location}' has schema version {current}, newer than this PortWarden understands ({Version}); upgrade PortWarden");
         }
 
+        if (current == Version)
+        {
+            // Up to date: opening a database must not write to it.
+            return;
+        }
+
         for (var version = current; version < Version; version++)
         {
             Execute(connection, transaction, Migrations[version]);
