@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out=artifacts/bench
 dotnet publish src/PortWarden.Cli -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
-  -o "$out/portwarden" --nologo -v quiet >/dev/null
-dotnet build bench/PortWarden.Bench -c Release --nologo -v quiet >/dev/null
+  -o "$out/portwarden" --nologo -v quiet
+dotnet build bench/PortWarden.Bench -c Release --nologo -v quiet
 dotnet bench/PortWarden.Bench/bin/Release/net10.0/PortWarden.Bench.dll scan-vs-nmap \
   --portwarden "$out/portwarden/portwarden" --runs "${1:-5}"
