@@ -8,4 +8,7 @@ public sealed record Device(long Id, string Name, DeviceKind Kind, string Target
 
     /// <summary>Start of the last completed poll, if any.</summary>
     public DateTimeOffset? LastPollAt { get; init; }
+
+    /// <summary>The agents that run this device's trackers (several share a sharded network scan).</summary>
+    public IReadOnlyList<long> AgentIds { get; init; } = [];
 }

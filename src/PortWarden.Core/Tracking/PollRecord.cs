@@ -12,6 +12,9 @@ public sealed record PollRecord(
     string? Error)
 {
     public TimeSpan Duration => FinishedAt - StartedAt;
+
+    /// <summary>A sharded poll whose shards are not all in yet.</summary>
+    public bool Running { get; init; }
 }
 
 /// <summary>What a poll covered and found.</summary>

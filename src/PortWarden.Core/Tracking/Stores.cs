@@ -1,3 +1,4 @@
+using PortWarden.Core.Fleet;
 using PortWarden.Core.Ports;
 
 namespace PortWarden.Core.Tracking;
@@ -6,6 +7,11 @@ namespace PortWarden.Core.Tracking;
 public interface IDeviceStore
 {
     Task<Device?> FindDeviceAsync(string name, CancellationToken cancellationToken);
+
+    Task<Device?> GetDeviceAsync(long id, CancellationToken cancellationToken);
+
+    /// <summary>Assigns the agents that run the device's trackers (replacing the previous assignment).</summary>
+    Task SetDeviceAgentsAsync(long deviceId, IReadOnlyList<long> agentIds, CancellationToken cancellationToken);
 
     /// <summary>Creates the device, or updates the kind and targets of the device with that name.</summary>
     Task<Device> SaveDeviceAsync(string name, DeviceKind kind, string targets, CancellationToken cancellationToken);
@@ -16,6 +22,20 @@ public interface IDeviceStore
     Task<Tracker> SaveTrackerAsync(Tracker tracker, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<Tracker>> ListTrackersAsync(long deviceId, CancellationToken cancellationToken);
+
+    Task<Tracker?> GetTrackerAsync(long id, CancellationToken cancellationToken);
+
+    /// <summary>Every tracker that is not deleted.</summary>
+    Task<IReadOnlyList<Tracker>> ListAllTrackersAsync(CancellationToken cancellationToken);
+
+    /// <summary>The enabled trackers of the devices an agent is assigned to, with their devices.</summary>
+    Task<IReadOnlyList<(Tracker Tracker, Device Device)>> ListTrackersForAgentAsync(long agentId, CancellationToken cancellationToken);
+
+    /// <summary>Deletes a tracker (its polls and events stay). False when there is no such tracker.</summary>
+    Task<bool> DeleteTrackerAsync(long id, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Asks for one run of the tracker as soon as its agent sees it. False when there is no such tracker.</summary>
+    Task<bool> RequestRunAsync(long trackerId, DateTimeOffset now, CancellationToken cancellationToken);
 }
 
 /// <summary>Baselines and polls: what a poll reads before it starts and writes, in one transaction, when it ends.</summary>
@@ -23,8 +43,13 @@ public interface IPollStore
 {
     Task<DeviceBaseline> LoadBaselineAsync(Device device, CancellationToken cancellationToken);
 
-    /// <summary>Records a poll, its baseline changes and its events atomically: all of it or nothing.</summary>
-    Task RecordPollAsync(PollResult result, CancellationToken cancellationToken);
+    /// <summary>
+    /// Records a poll, its baseline changes and its events atomically: all of it or nothing. Returns false,
+    /// recording nothing, when a poll with the same id was recorded before (uploads are retried).
+    /// </summary>
+    Task<bool> RecordPollAsync(PollResult result, CancellationToken cancellationToken);
+
+    Task<PollRecord?> GetPollAsync(Guid id, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<PollRecord>> ListPollsAsync(long deviceId, int limit, CancellationToken cancellationToken);
 
@@ -59,8 +84,39 @@ public interface IChangeWindowStore
     Task<bool> RemoveChangeWindowAsync(long id, CancellationToken cancellationToken);
 }
 
+/// <summary>
+/// Sharded network polls: a poll split into address blocks that agents lease, scan and report one by one;
+/// the poll completes when every shard is in. Leases expire, so a shard whose agent died goes to another.
+/// </summary>
+public interface IShardStore
+{
+    /// <summary>Creates the poll (running) and one pending shard per target block.</summary>
+    Task StartShardedPollAsync(Guid pollId, Tracker tracker, string engine, DateTimeOffset startedAt, IReadOnlyList<string> blocks, CancellationToken cancellationToken);
+
+    /// <summary>Leases the oldest pending or expired shard of a device the agent is assigned to, or null.</summary>
+    Task<ShardJob?> LeaseShardAsync(long agentId, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken);
+
+    /// <summary>Extends a lease the agent still holds; false when it lost it.</summary>
+    Task<bool> RenewShardAsync(long shardId, long agentId, DateTimeOffset until, CancellationToken cancellationToken);
+
+    /// <summary>Records one shard's baseline changes and change events atomically, if the agent still holds it.</summary>
+    Task<ShardRecording> RecordShardAsync(long shardId, long agentId, PollResult shard, CancellationToken cancellationToken);
+
+    /// <summary>The summed counts of a running sharded poll once every shard is in; null while shards are outstanding.</summary>
+    Task<PollCounts?> ShardTotalsIfCompleteAsync(Guid pollId, CancellationToken cancellationToken);
+
+    /// <summary>Marks a running sharded poll completed with its final record and events (poll-completed); false if it already was.</summary>
+    Task<bool> CompleteShardedPollAsync(PollRecord poll, IReadOnlyList<TrackEvent> events, CancellationToken cancellationToken);
+
+    /// <summary>When each tracker last started a poll (for hub-side scheduling of sharded trackers).</summary>
+    Task<IReadOnlyDictionary<long, DateTimeOffset>> LastPollStartsAsync(CancellationToken cancellationToken);
+
+    /// <summary>True while a sharded poll of the tracker is running.</summary>
+    Task<bool> HasRunningPollAsync(long trackerId, CancellationToken cancellationToken);
+}
+
 /// <summary>Everything PortWarden keeps. Implementations: SQLite (embedded default), PostgreSQL (scale-out).</summary>
-public interface IPortWardenStore : IDeviceStore, IPollStore, IEventStore, IChangeWindowStore, IAsyncDisposable
+public interface IPortWardenStore : IDeviceStore, IPollStore, IEventStore, IChangeWindowStore, IFleetStore, IShardStore, IAsyncDisposable
 {
     /// <summary>Where the data lives, for messages (a path or a server).</summary>
     string Location { get; }

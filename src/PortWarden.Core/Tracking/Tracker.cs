@@ -16,4 +16,14 @@ public sealed record Tracker(
 {
     /// <summary>Engine options (timeouts, rate, retries) as the JSON the store keeps.</summary>
     public string OptionsJson { get; init; } = "{}";
+
+    public TrackerMode Mode { get; init; } = TrackerMode.Remote;
+
+    /// <summary>For network trackers: split each poll into shards of this many addresses that agents lease; null scans in one piece.</summary>
+    public int? ShardSize { get; init; }
+
+    public bool Enabled { get; init; } = true;
+
+    /// <summary>Set by "run now"; the agent runs the tracker once when it sees a request newer than its last run.</summary>
+    public DateTimeOffset? RunRequestedAt { get; init; }
 }

@@ -23,10 +23,42 @@ internal static class SqliteSchema
             lease_owner TEXT,
             lease_until INTEGER
         );
+        CREATE TABLE agents (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            hostname TEXT,
+            credential_hash TEXT NOT NULL,
+            enrolled_at INTEGER NOT NULL,
+            last_seen_at INTEGER,
+            revoked_at INTEGER,
+            version TEXT
+        );
+        CREATE TABLE device_agents (
+            device_id INTEGER NOT NULL REFERENCES devices(id),
+            agent_id INTEGER NOT NULL REFERENCES agents(id),
+            PRIMARY KEY (device_id, agent_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE enrollment_tokens (
+            id INTEGER PRIMARY KEY,
+            token_hash TEXT NOT NULL UNIQUE,
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            used_at INTEGER,
+            agent_id INTEGER REFERENCES agents(id),
+            note TEXT
+        );
+        CREATE TABLE api_keys (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            key_hash TEXT NOT NULL UNIQUE,
+            created_at INTEGER NOT NULL,
+            revoked_at INTEGER
+        );
         CREATE TABLE trackers (
             id INTEGER PRIMARY KEY,
             device_id INTEGER NOT NULL REFERENCES devices(id),
             name TEXT NOT NULL,
+            mode TEXT NOT NULL DEFAULT 'remote',
             ports TEXT NOT NULL,
             exclude_ports TEXT NOT NULL DEFAULT '',
             engine TEXT NOT NULL,
@@ -34,26 +66,51 @@ internal static class SqliteSchema
             confirm_polls INTEGER NOT NULL DEFAULT 1,
             baseline_events INTEGER NOT NULL DEFAULT 0,
             options TEXT NOT NULL DEFAULT '{}',
-            UNIQUE (device_id, name)
+            shard_size INTEGER,
+            enabled INTEGER NOT NULL DEFAULT 1,
+            run_requested_at INTEGER,
+            deleted_at INTEGER
         );
+        CREATE UNIQUE INDEX trackers_device_name ON trackers (device_id, name) WHERE deleted_at IS NULL;
         CREATE TABLE polls (
             id TEXT PRIMARY KEY,
             device_id INTEGER NOT NULL REFERENCES devices(id),
             tracker_id INTEGER REFERENCES trackers(id),
             engine TEXT NOT NULL,
+            status TEXT NOT NULL,
             started_at INTEGER NOT NULL,
-            finished_at INTEGER NOT NULL,
-            hosts_scanned INTEGER NOT NULL,
-            hosts_up INTEGER NOT NULL,
-            hosts_down INTEGER NOT NULL,
-            ports_scanned INTEGER NOT NULL,
-            open_ports INTEGER NOT NULL,
-            closed_ports INTEGER NOT NULL,
-            filtered_ports INTEGER NOT NULL,
-            changes INTEGER NOT NULL,
+            finished_at INTEGER,
+            hosts_scanned INTEGER NOT NULL DEFAULT 0,
+            hosts_up INTEGER NOT NULL DEFAULT 0,
+            hosts_down INTEGER NOT NULL DEFAULT 0,
+            ports_scanned INTEGER NOT NULL DEFAULT 0,
+            open_ports INTEGER NOT NULL DEFAULT 0,
+            closed_ports INTEGER NOT NULL DEFAULT 0,
+            filtered_ports INTEGER NOT NULL DEFAULT 0,
+            changes INTEGER NOT NULL DEFAULT 0,
             error TEXT
         );
         CREATE INDEX polls_device_started ON polls (device_id, started_at);
+        CREATE INDEX polls_tracker_started ON polls (tracker_id, started_at);
+        CREATE TABLE shards (
+            id INTEGER PRIMARY KEY,
+            poll_id TEXT NOT NULL REFERENCES polls(id),
+            seq INTEGER NOT NULL,
+            targets TEXT NOT NULL,
+            state TEXT NOT NULL,
+            agent_id INTEGER REFERENCES agents(id),
+            lease_until INTEGER,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            hosts_up INTEGER NOT NULL DEFAULT 0,
+            hosts_down INTEGER NOT NULL DEFAULT 0,
+            ports_scanned INTEGER NOT NULL DEFAULT 0,
+            open_ports INTEGER NOT NULL DEFAULT 0,
+            closed_ports INTEGER NOT NULL DEFAULT 0,
+            filtered_ports INTEGER NOT NULL DEFAULT 0,
+            changes INTEGER NOT NULL DEFAULT 0,
+            error TEXT
+        );
+        CREATE INDEX shards_pending ON shards (state, poll_id, seq);
         CREATE TABLE events (
             seq INTEGER PRIMARY KEY AUTOINCREMENT,
             id TEXT NOT NULL UNIQUE,

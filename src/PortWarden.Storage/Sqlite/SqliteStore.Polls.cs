@@ -11,7 +11,7 @@ public sealed partial class SqliteStore
 {
     private const string PollColumns =
         "id, device_id, tracker_id, engine, started_at, finished_at, hosts_scanned, hosts_up, hosts_down, ports_scanned, " +
-        "open_ports, closed_ports, filtered_ports, changes, error";
+        "open_ports, closed_ports, filtered_ports, changes, error, status";
 
     public async Task<DeviceBaseline> LoadBaselineAsync(Device device, CancellationToken cancellationToken)
     {
@@ -90,31 +90,34 @@ public sealed partial class SqliteStore
         return new DeviceBaseline(device, hosts);
     }
 
-    public async Task RecordPollAsync(PollResult result, CancellationToken cancellationToken)
+    public async Task<bool> RecordPollAsync(PollResult result, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(result);
         await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var poll = result.Poll;
-        await InsertPollAsync(connection, transaction, poll, cancellationToken).ConfigureAwait(false);
-        await WriteBaselineAsync(connection, transaction, poll.DeviceId, result.Changes, cancellationToken).ConfigureAwait(false);
-        await InsertEventsAsync(connection, transaction, result.Events, cancellationToken).ConfigureAwait(false);
-        await using (var command = Command(connection, """
-            UPDATE devices SET last_poll_at = $started, baseline_established = 1 WHERE id = $device
-            """, transaction))
+        if (!await InsertPollAsync(connection, transaction, poll, "completed", cancellationToken).ConfigureAwait(false))
         {
-            command.Parameters.AddWithValue("$started", ToUnixMs(poll.StartedAt));
-            command.Parameters.AddWithValue("$device", poll.DeviceId);
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return false;
         }
 
+        await WriteBaselineAsync(connection, transaction, poll.DeviceId, result.Changes, cancellationToken).ConfigureAwait(false);
+        await InsertEventsAsync(connection, transaction, result.Events, cancellationToken).ConfigureAwait(false);
+        await MarkPolledAsync(connection, transaction, poll, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    public async Task<PollRecord?> GetPollAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        return await ReadPollAsync(connection, id.ToString(), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<PollRecord>> ListPollsAsync(long deviceId, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command(connection, $"SELECT {PollColumns} FROM polls WHERE device_id = $device ORDER BY started_at DESC LIMIT $limit");
+        await using var command = Command(connection, $"SELECT {PollColumns} FROM polls WHERE device_id = $device ORDER BY started_at DESC, id DESC LIMIT $limit");
         command.Parameters.AddWithValue("$device", deviceId);
         command.Parameters.AddWithValue("$limit", limit);
         var polls = new List<PollRecord>();
@@ -177,28 +180,41 @@ public sealed partial class SqliteStore
         reader.IsDBNull(2) ? null : reader.GetInt64(2),
         reader.GetString(3),
         FromUnixMs(reader.GetInt64(4)),
-        FromUnixMs(reader.GetInt64(5)),
+        FromUnixMs(reader.IsDBNull(5) ? reader.GetInt64(4) : reader.GetInt64(5)),
         new PollCounts(reader.GetInt32(6), reader.GetInt32(7), reader.GetInt32(8), reader.GetInt64(9), reader.GetInt64(10),
             reader.GetInt64(11), reader.GetInt64(12), reader.GetInt32(13)),
-        reader.IsDBNull(14) ? null : reader.GetString(14));
+        reader.IsDBNull(14) ? null : reader.GetString(14))
+    {
+        Running = reader.GetString(15) == "running",
+    };
 
     private static PendingChange? ReadPending(SqliteDataReader reader, int first) => reader.IsDBNull(first)
         ? null
         : new PendingChange(reader.GetString(first), reader.GetInt32(first + 1), FromUnixMs(reader.GetInt64(first + 2)), FromUnixMs(reader.GetInt64(first + 3)));
 
-    private static async Task InsertPollAsync(SqliteConnection connection, SqliteTransaction transaction, PollRecord poll, CancellationToken cancellationToken)
+    /// <summary>Inserts the poll row; false when a poll with that id exists already.</summary>
+    private static async Task<bool> InsertPollAsync(
+        SqliteConnection connection, SqliteTransaction transaction, PollRecord poll, string status, CancellationToken cancellationToken)
     {
         await using var command = Command(connection, $"""
             INSERT INTO polls ({PollColumns}) VALUES ($id, $device, $tracker, $engine, $started, $finished, $hosts, $up, $down,
-                $ports, $open, $closed, $filtered, $changes, $error)
+                $ports, $open, $closed, $filtered, $changes, $error, $status)
+            ON CONFLICT (id) DO NOTHING
             """, transaction);
-        var counts = poll.Counts;
         command.Parameters.AddWithValue("$id", poll.Id.ToString());
         command.Parameters.AddWithValue("$device", poll.DeviceId);
         command.Parameters.AddWithValue("$tracker", ToDb(poll.TrackerId));
         command.Parameters.AddWithValue("$engine", poll.Engine);
         command.Parameters.AddWithValue("$started", ToUnixMs(poll.StartedAt));
-        command.Parameters.AddWithValue("$finished", ToUnixMs(poll.FinishedAt));
+        command.Parameters.AddWithValue("$finished", status == "running" ? DBNull.Value : ToUnixMs(poll.FinishedAt));
+        AddCounts(command, poll.Counts);
+        command.Parameters.AddWithValue("$error", ToDb(poll.Error));
+        command.Parameters.AddWithValue("$status", status);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    private static void AddCounts(SqliteCommand command, PollCounts counts)
+    {
         command.Parameters.AddWithValue("$hosts", counts.HostsScanned);
         command.Parameters.AddWithValue("$up", counts.HostsUp);
         command.Parameters.AddWithValue("$down", counts.HostsDown);
@@ -207,7 +223,16 @@ public sealed partial class SqliteStore
         command.Parameters.AddWithValue("$closed", counts.Closed);
         command.Parameters.AddWithValue("$filtered", counts.Filtered);
         command.Parameters.AddWithValue("$changes", counts.Changes);
-        command.Parameters.AddWithValue("$error", ToDb(poll.Error));
+    }
+
+    /// <summary>The device has a baseline now, as of this poll's start.</summary>
+    private static async Task MarkPolledAsync(SqliteConnection connection, SqliteTransaction transaction, PollRecord poll, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, """
+            UPDATE devices SET last_poll_at = MAX(COALESCE(last_poll_at, 0), $started), baseline_established = 1 WHERE id = $device
+            """, transaction);
+        command.Parameters.AddWithValue("$started", ToUnixMs(poll.StartedAt));
+        command.Parameters.AddWithValue("$device", poll.DeviceId);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
