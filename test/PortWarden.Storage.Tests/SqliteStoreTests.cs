@@ -4,6 +4,20 @@ using PortWarden.Storage.Sqlite;
 
 namespace PortWarden.Storage.Tests;
 
+public sealed class SqliteFleetTests : FleetContractTests, IDisposable
+{
+    private readonly DirectoryInfo directory = Directory.CreateTempSubdirectory("portwarden-fleet-");
+
+    protected override async Task<IPortWardenStore> NewStoreAsync() =>
+        await SqliteStore.OpenAsync(Path.Combine(directory.FullName, $"{Guid.NewGuid():N}.db"), Cancel);
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        directory.Delete(recursive: true);
+    }
+}
+
 public sealed class SqliteStoreTests : StoreContractTests, IDisposable
 {
     private readonly DirectoryInfo directory = Directory.CreateTempSubdirectory("portwarden-store-");
