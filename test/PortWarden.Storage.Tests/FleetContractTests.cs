@@ -133,7 +133,8 @@ public abstract class FleetContractTests
         await store.SetDeviceAgentsAsync(device.Id, [a.Id, b.Id], Cancel);
         var tracker = await store.SaveTrackerAsync(new Tracker(0, device.Id, "tcp", "1-1024", "", "connect", "none", TrackingPolicy.Default) { ShardSize = 128 }, Cancel);
         var pollId = Guid.CreateVersion7(now);
-        await store.StartShardedPollAsync(pollId, tracker, "connect", now, ["10.0.0.0-10.0.0.127", "10.0.0.128-10.0.0.255"], Cancel);
+        Assert.True(await store.StartShardedPollAsync(pollId, tracker, "connect", now, ["10.0.0.0-10.0.0.127", "10.0.0.128-10.0.0.255"], Cancel));
+        Assert.False(await store.StartShardedPollAsync(Guid.CreateVersion7(now), tracker, "connect", now, ["10.0.0.0-10.0.0.255"], Cancel));
 
         Assert.True(await store.HasRunningPollAsync(tracker.Id, Cancel));
         Assert.Null(await store.LeaseShardAsync(outsider.Id, now, TimeSpan.FromMinutes(1), Cancel));
@@ -169,7 +170,7 @@ public abstract class FleetContractTests
             PollId = pollId,
             OccurredAt = later,
             RecordedAt = later,
-            Payload = PollPayloads.PollCompleted(poll, "connect"),
+            Payload = PollPayloads.PollCompleted(poll),
         };
         Assert.True(await store.CompleteShardedPollAsync(poll, [completed], Cancel));
         Assert.False(await store.CompleteShardedPollAsync(poll, [completed with { Id = Guid.CreateVersion7(later) }], Cancel));

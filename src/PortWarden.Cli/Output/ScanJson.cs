@@ -1,6 +1,7 @@
 using System.Text.Json;
 using PortWarden.Core.Ports;
 using PortWarden.Core.Scanning;
+using PortWarden.Core.Tracking;
 
 namespace PortWarden.Cli.Output;
 
@@ -43,14 +44,5 @@ internal static class ScanJson
     }
 
     /// <summary>Serialises one JSON value written by <paramref name="write"/> to a compact string.</summary>
-    public static string Serialize(Action<Utf8JsonWriter> write)
-    {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            write(json);
-        }
-
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
+    public static string Serialize(Action<Utf8JsonWriter> write) => PollPayloads.Write(write);
 }

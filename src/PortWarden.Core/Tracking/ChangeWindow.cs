@@ -23,22 +23,51 @@ public sealed record ChangeWindow(
 
     public DateTimeOffset CreatedAt { get; init; }
 
-    /// <summary>Checks a new window's specs and times, throwing <see cref="SpecFormatException"/> or <see cref="FormatException"/> naming the problem.</summary>
+    /// <summary>Checks a new window's specs and times, throwing <see cref="FormatException"/> with the first problem.</summary>
     public static void Validate(string? targets, string? ports, string? excludePorts, DateTimeOffset from, DateTimeOffset to)
     {
-        if (targets is not null && TargetSpec.Parse(targets, "change window target").NeedsResolution)
+        foreach (var (_, message) in Problems(targets, ports, excludePorts, from, to))
         {
-            throw new FormatException("change window targets must be addresses, ranges or CIDR blocks, not host names");
+            throw new FormatException(message);
+        }
+    }
+
+    /// <summary>Every problem of a new window as (field, message): targets, ports, to.</summary>
+    public static IEnumerable<(string Field, string Message)> Problems(string? targets, string? ports, string? excludePorts, DateTimeOffset from, DateTimeOffset to)
+    {
+        var problems = new List<(string, string)>();
+        if (targets is not null)
+        {
+            try
+            {
+                if (TargetSpec.Parse(targets, "change window target").NeedsResolution)
+                {
+                    problems.Add(("targets", "change window targets must be addresses, ranges or CIDR blocks, not host names"));
+                }
+            }
+            catch (SpecFormatException error)
+            {
+                problems.Add(("targets", error.Message));
+            }
         }
 
-        if (ports is not null)
+        if (ports is not null || excludePorts is not null)
         {
-            PortSpec.Parse(ports, excludePorts);
+            try
+            {
+                PortSpec.Parse(ports ?? "-", excludePorts);
+            }
+            catch (SpecFormatException error)
+            {
+                problems.Add(("ports", error.Message));
+            }
         }
 
         if (to <= from)
         {
-            throw new FormatException($"the window ends ({to:u}) before it starts ({from:u})");
+            problems.Add(("to", $"the window ends ({to:u}) before it starts ({from:u})"));
         }
+
+        return problems;
     }
 }

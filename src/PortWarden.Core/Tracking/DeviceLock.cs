@@ -29,8 +29,9 @@ public sealed class DeviceLock : IAsyncDisposable
         renewing = RenewAsync(renewal.Token);
     }
 
-    /// <summary>This process's name as a lease holder: machine and process id.</summary>
-    public static string CurrentOwner => string.Create(CultureInfo.InvariantCulture, $"{Environment.MachineName}:{Environment.ProcessId}");
+    /// <summary>A new holder name: machine, process id, and a nonce so that two polls in one process are two holders.</summary>
+    public static string NewOwner() =>
+        string.Create(CultureInfo.InvariantCulture, $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}");
 
     /// <summary>Takes the lease, waiting up to <paramref name="wait"/> for another poll of the device to finish.</summary>
     public static async Task<DeviceLock> AcquireAsync(
@@ -93,9 +94,8 @@ public sealed class DeviceLock : IAsyncDisposable
 
     private static bool IsDeadLocalProcess(string holder)
     {
-        var separator = holder.LastIndexOf(':');
-        if (separator < 0 || holder[..separator] != Environment.MachineName
-            || !int.TryParse(holder[(separator + 1)..], CultureInfo.InvariantCulture, out var pid))
+        var parts = holder.Split(':');
+        if (parts.Length < 2 || parts[0] != Environment.MachineName || !int.TryParse(parts[1], CultureInfo.InvariantCulture, out var pid))
         {
             return false;
         }

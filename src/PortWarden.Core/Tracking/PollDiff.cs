@@ -73,12 +73,13 @@ public sealed class PollDiff
         var poll = new PollRecord(context.PollId, baseline.Device.Id, context.TrackerId, engine, context.StartedAt, finishedAt, counts, error);
         var changeSet = new BaselineChanges(hostChanges, portChanges, removedPorts);
         var events = new List<TrackEvent>(changes);
+        var now = context.Time.GetUtcNow();
         if (policy.SendBaselineEvents)
         {
-            events.Add(NewEvent(EventType.Baseline, finishedAt) with { Payload = PollPayloads.Baseline(changeSet.ApplyTo(baseline)) });
+            events.Add(PollEvents.Baseline(baseline.Device, context.PollId, changeSet.ApplyTo(baseline), finishedAt, now));
         }
 
-        events.Add(NewEvent(EventType.PollCompleted, finishedAt) with { Payload = PollPayloads.PollCompleted(poll, engine) });
+        events.Add(PollEvents.PollCompleted(baseline.Device, poll, now));
         return new PollResult(poll, changeSet, events, EstablishesBaseline: !Established);
     }
 
@@ -315,16 +316,8 @@ public sealed class PollDiff
     private TrackEvent NewChange(EventType type, PendingChange pending, string host, string? hostName) =>
         NewEvent(type, pending.FirstSeenAt) with { ChangedAfter = pending.ChangedAfter, Host = host, HostName = hostName };
 
-    private TrackEvent NewEvent(EventType type, DateTimeOffset occurredAt) => new()
-    {
-        Id = Guid.CreateVersion7(context.Time.GetUtcNow()),
-        Type = type,
-        DeviceId = baseline.Device.Id,
-        Device = baseline.Device.Name,
-        PollId = context.PollId,
-        OccurredAt = occurredAt,
-        RecordedAt = context.Time.GetUtcNow(),
-    };
+    private TrackEvent NewEvent(EventType type, DateTimeOffset occurredAt) =>
+        PollEvents.New(type, baseline.Device, context.PollId, occurredAt, context.Time.GetUtcNow());
 
     /// <summary>What the poll said so far about one host: its open ports, and the other states of ports the baseline has open.</summary>
     private sealed class HostInProgress

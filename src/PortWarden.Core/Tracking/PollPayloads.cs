@@ -6,10 +6,10 @@ namespace PortWarden.Core.Tracking;
 /// <summary>The JSON carried by baseline and poll-completed events.</summary>
 public static class PollPayloads
 {
-    public static string PollCompleted(PollRecord poll, string engine) => Write(json =>
+    public static string PollCompleted(PollRecord poll) => Write(json =>
     {
         json.WriteStartObject();
-        json.WriteString("engine", engine);
+        json.WriteString("engine", poll.Engine);
         json.WriteString("startedAt", poll.StartedAt);
         json.WriteString("finishedAt", poll.FinishedAt);
         json.WriteNumber("durationMs", (long)poll.Duration.TotalMilliseconds);
@@ -63,8 +63,10 @@ public static class PollPayloads
         json.WriteEndObject();
     });
 
-    private static string Write(Action<Utf8JsonWriter> write)
+    /// <summary>Serialises one JSON value written by <paramref name="write"/> to a compact string.</summary>
+    public static string Write(Action<Utf8JsonWriter> write)
     {
+        ArgumentNullException.ThrowIfNull(write);
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
         using (var json = new Utf8JsonWriter(buffer))
         {

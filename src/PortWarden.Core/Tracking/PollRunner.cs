@@ -21,7 +21,7 @@ public sealed class PollRunner(IPortWardenStore store, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(request);
         await using var held = await DeviceLock.AcquireAsync(
-            store, request.Device, DeviceLock.CurrentOwner, time, request.LockWait, waiting, cancellationToken).ConfigureAwait(false);
+            store, request.Device, DeviceLock.NewOwner(), time, request.LockWait, waiting, cancellationToken).ConfigureAwait(false);
 
         var baseline = await store.LoadBaselineAsync(request.Device, cancellationToken).ConfigureAwait(false);
         var windows = await store.ListChangeWindowsAsync(request.Device.Id, cancellationToken).ConfigureAwait(false);

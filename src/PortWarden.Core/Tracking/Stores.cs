@@ -90,8 +90,11 @@ public interface IChangeWindowStore
 /// </summary>
 public interface IShardStore
 {
-    /// <summary>Creates the poll (running) and one pending shard per target block.</summary>
-    Task StartShardedPollAsync(Guid pollId, Tracker tracker, string engine, DateTimeOffset startedAt, IReadOnlyList<string> blocks, CancellationToken cancellationToken);
+    /// <summary>
+    /// Creates the poll (running) and one pending shard per target block; false, creating nothing, when the
+    /// tracker already has a running poll (another hub started it first).
+    /// </summary>
+    Task<bool> StartShardedPollAsync(Guid pollId, Tracker tracker, string engine, DateTimeOffset startedAt, IReadOnlyList<string> blocks, CancellationToken cancellationToken);
 
     /// <summary>Leases the oldest pending or expired shard of a device the agent is assigned to, or null.</summary>
     Task<ShardJob?> LeaseShardAsync(long agentId, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken);

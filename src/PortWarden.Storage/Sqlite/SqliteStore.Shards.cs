@@ -6,13 +6,22 @@ namespace PortWarden.Storage.Sqlite;
 
 public sealed partial class SqliteStore
 {
-    public async Task StartShardedPollAsync(
+    public async Task<bool> StartShardedPollAsync(
         Guid pollId, Tracker tracker, string engine, DateTimeOffset startedAt, IReadOnlyList<string> blocks, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tracker);
         ArgumentNullException.ThrowIfNull(blocks);
         await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = connection.BeginTransaction();
+        await using (var running = Command(connection, "SELECT COUNT(*) FROM polls WHERE tracker_id = $tracker AND status = 'running'", transaction))
+        {
+            running.Parameters.AddWithValue("$tracker", tracker.Id);
+            if ((long)(await running.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! > 0)
+            {
+                return false;
+            }
+        }
+
         var poll = new PollRecord(pollId, tracker.DeviceId, tracker.Id, engine, startedAt, startedAt, PollCounts.None, null);
         await InsertPollAsync(connection, transaction, poll, "running", cancellationToken).ConfigureAwait(false);
         await using (var insert = Command(connection, "INSERT INTO shards (poll_id, seq, targets, state) VALUES ($poll, $seq, $targets, 'pending')", transaction))
@@ -28,6 +37,7 @@ public sealed partial class SqliteStore
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     public async Task<ShardJob?> LeaseShardAsync(long agentId, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)

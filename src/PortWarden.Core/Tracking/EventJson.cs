@@ -1,15 +1,16 @@
 using System.Text.Json;
 using PortWarden.Core.Ports;
 using PortWarden.Core.Scanning;
-using PortWarden.Core.Tracking;
 
-namespace PortWarden.Cli.Output;
+namespace PortWarden.Core.Tracking;
 
-/// <summary>The JSON shape of an event, shared by every command that prints or exports events. Every key is always present.</summary>
-internal static class EventJson
+/// <summary>The JSON shape of an event, shared by the command line, exports and the hub's API. Every key is always present.</summary>
+public static class EventJson
 {
     public static void Write(Utf8JsonWriter json, TrackEvent e)
     {
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentNullException.ThrowIfNull(e);
         json.WriteStartObject();
         json.WriteNumber("seq", e.Sequence);
         json.WriteString("id", e.Id);
@@ -48,7 +49,7 @@ internal static class EventJson
         json.WriteEndObject();
     }
 
-    public static string Serialize(TrackEvent e) => ScanJson.Serialize(json => Write(json, e));
+    public static string Serialize(TrackEvent e) => PollPayloads.Write(json => Write(json, e));
 
     private static void WriteInstant(Utf8JsonWriter json, string name, DateTimeOffset? value)
     {

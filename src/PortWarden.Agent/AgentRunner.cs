@@ -1,0 +1,210 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using PortWarden.Agent.Delivery;
+using PortWarden.Agent.Scheduling;
+using PortWarden.Agent.Wire;
+
+namespace PortWarden.Agent;
+
+/// <summary>
+/// The agent's main loop: keeps its tracker list fresh (and cached on disk, so it keeps polling while the hub
+/// is away), starts each tracker when it is due, leases shards of sharded network polls, and puts every
+/// finished poll in the outbox that a sender delivers in order. On stop, running polls get a grace period.
+/// </summary>
+public sealed partial class AgentRunner(
+    IHubConnection hub,
+    AgentState state,
+    Outbox outbox,
+    PollExecutor executor,
+    TimeProvider time,
+    AgentOptions options,
+    ILoggerFactory loggers) : BackgroundService
+{
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(500);
+    private readonly ILogger logger = loggers.CreateLogger<AgentRunner>();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var senderStop = new CancellationTokenSource();
+        using var hardStop = new CancellationTokenSource();
+        var sender = new OutboxSender(outbox, hub, time, loggers.CreateLogger<OutboxSender>()).RunAsync(senderStop.Token);
+        var clock = new TrackerClock(state, time.GetUtcNow());
+        var trackers = state.Trackers;
+        var running = new Dictionary<long, Task>();
+        Task? shard = null;
+        var nextRefresh = DateTimeOffset.MinValue;
+        var nextLease = DateTimeOffset.MinValue;
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var now = time.GetUtcNow();
+                if (now >= nextRefresh)
+                {
+                    trackers = await RefreshAsync(trackers, stoppingToken).ConfigureAwait(false);
+                    nextRefresh = now + options.RefreshInterval;
+                }
+
+                foreach (var done in running.Where(pair => pair.Value.IsCompleted).Select(pair => pair.Key).ToList())
+                {
+                    running.Remove(done);
+                }
+
+                foreach (var tracker in trackers.Where(t => t.ShardSize is null && !running.ContainsKey(t.TrackerId)))
+                {
+                    if (running.Count < options.MaxParallelPolls && IsDue(clock, tracker, now))
+                    {
+                        clock.Started(tracker, now);
+                        running[tracker.TrackerId] = PollAsync(tracker, null, hardStop.Token);
+                    }
+                }
+
+                if ((shard is null || shard.IsCompleted) && now >= nextLease && trackers.Any(t => t.ShardSize is not null))
+                {
+                    nextLease = now + options.ShardPollInterval;
+                    shard = await LeaseAsync(hardStop.Token, stoppingToken).ConfigureAwait(false);
+                }
+
+                await Task.Delay(Tick, time, stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+
+        var inFlight = running.Values.Append(shard ?? Task.CompletedTask).ToArray();
+        if (inFlight.Any(task => !task.IsCompleted))
+        {
+            LogFinishing(logger, options.ShutdownGrace.TotalSeconds);
+            await Task.WhenAny(Task.WhenAll(inFlight), Task.Delay(options.ShutdownGrace, time, CancellationToken.None)).ConfigureAwait(false);
+            await hardStop.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(inFlight).ConfigureAwait(false);
+        }
+
+        await senderStop.CancelAsync().ConfigureAwait(false);
+        await sender.ConfigureAwait(false);
+    }
+
+    private async Task<IReadOnlyList<TrackerAssignment>> RefreshAsync(IReadOnlyList<TrackerAssignment> current, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var fresh = await hub.GetTrackersAsync(cancellationToken).ConfigureAwait(false);
+            state.SaveTrackers(fresh);
+            return fresh;
+        }
+        catch (HubUnavailableException error)
+        {
+            LogHubAway(logger, current.Count, error.Message);
+            return current;
+        }
+        catch (HubRejectedException error)
+        {
+            LogRefused(logger, error.Message);
+            return current;
+        }
+    }
+
+    private bool IsDue(TrackerClock clock, TrackerAssignment tracker, DateTimeOffset now)
+    {
+        try
+        {
+            return clock.IsDue(tracker, now);
+        }
+        catch (FormatException error)
+        {
+            LogBadSchedule(logger, tracker.Name, error.Message);
+            return false;
+        }
+    }
+
+    private async Task PollAsync(TrackerAssignment tracker, ShardAssignment? shard, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var upload = await executor.RunAsync(tracker, shard, cancellationToken).ConfigureAwait(false);
+            if (!cancellationToken.IsCancellationRequested)
+            {
+                outbox.Add(upload);
+                LogPolled(logger, tracker.Name, upload.Hosts.Count, upload.Error ?? "ok");
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            LogAbandoned(logger, tracker.Name);
+        }
+    }
+
+    private async Task<Task?> LeaseAsync(CancellationToken pollToken, CancellationToken stoppingToken)
+    {
+        try
+        {
+            if (await hub.LeaseShardAsync(stoppingToken).ConfigureAwait(false) is not { } lease)
+            {
+                return null;
+            }
+
+            return ShardAsync(lease, pollToken);
+        }
+        catch (Exception error) when (error is HubUnavailableException or HubRejectedException)
+        {
+            LogNoLease(logger, error.Message);
+            return null;
+        }
+    }
+
+    /// <summary>Scans a leased shard while renewing its lease; losing the lease abandons the scan, as another agent now has it.</summary>
+    private async Task ShardAsync(ShardAssignment lease, CancellationToken cancellationToken)
+    {
+        using var lost = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var every = TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(1).Ticks, (lease.LeaseUntil - time.GetUtcNow()).Ticks / 3));
+        var renewing = RenewAsync(lease.ShardId, every, lost);
+        await PollAsync(lease.Tracker, lease, lost.Token).ConfigureAwait(false);
+        await lost.CancelAsync().ConfigureAwait(false);
+        await renewing.ConfigureAwait(false);
+    }
+
+    private async Task RenewAsync(long shardId, TimeSpan every, CancellationTokenSource lost)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(every, time, lost.Token).ConfigureAwait(false);
+                if (!await hub.RenewShardAsync(shardId, lost.Token).ConfigureAwait(false))
+                {
+                    await lost.CancelAsync().ConfigureAwait(false);
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (HubUnavailableException)
+        {
+            // Keep scanning: the upload will tell whether the lease still held.
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Polled '{Tracker}': {Hosts} host(s) finished ({Outcome})")]
+    private static partial void LogPolled(ILogger logger, string tracker, int hosts, string outcome);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Abandoned the poll of '{Tracker}' on shutdown; nothing of it is recorded")]
+    private static partial void LogAbandoned(ILogger logger, string tracker);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stopping: giving running polls up to {Seconds} s to finish")]
+    private static partial void LogFinishing(ILogger logger, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Hub unavailable, polling with the {Count} tracker(s) last received: {Reason}")]
+    private static partial void LogHubAway(ILogger logger, int count, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The hub refused this agent's request: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Tracker '{Tracker}' has a schedule that cannot run: {Reason}")]
+    private static partial void LogBadSchedule(ILogger logger, string tracker, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "No shard leased: {Reason}")]
+    private static partial void LogNoLease(ILogger logger, string reason);
+}

@@ -1,0 +1,61 @@
+using PortWarden.Agent.Wire;
+using PortWarden.Core.Ports;
+using PortWarden.Core.Targets;
+using PortWarden.Core.Tracking;
+using PortWarden.Scanning;
+
+namespace PortWarden.Agent;
+
+/// <summary>
+/// Runs one poll of a tracker (or one shard of it) with the engine it names and turns the scan into an
+/// upload. A poll that cannot start or fails part way still produces an upload, carrying the error and the
+/// hosts it finished, so the hub records what happened without concluding anything false.
+/// </summary>
+public sealed class PollExecutor(TimeProvider time, IHostResolver resolver, AgentMetrics metrics)
+{
+    public async Task<PollUpload> RunAsync(TrackerAssignment tracker, ShardAssignment? shard, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tracker);
+        var pollId = shard?.PollId ?? Guid.CreateVersion7(time.GetUtcNow());
+        var started = time.GetUtcNow();
+        var builder = new UploadBuilder();
+        var tcp = PortSet.Empty;
+        var udp = PortSet.Empty;
+        string? error = null;
+        long decided = 0;
+        try
+        {
+            var engine = ScanEngines.Create(tracker.Engine, time, ServiceTable.Default)
+                ?? throw new UsageError($"this agent has no engine '{tracker.Engine}' (available: {string.Join(", ", ScanEngines.Names)})");
+            var ports = PortSpec.Parse(tracker.Ports, tracker.ExcludePorts);
+            tcp = ports.For(Protocol.Tcp);
+            if (ports.NamesExplicitly(Protocol.Udp))
+            {
+                throw new UsageError($"the {engine.Name} engine scans TCP only: the tracker's U: ports cannot be scanned");
+            }
+
+            var targets = tracker.Mode == TrackerModeNames.ToWireName(TrackerMode.Self)
+                ? TargetSet.Create(TargetSpec.Empty)
+                : await TargetSet.ParseAsync(shard?.Targets ?? tracker.Targets, null, allowLarge: true, resolver, cancellationToken).ConfigureAwait(false);
+            var request = new Core.Scanning.ScanRequest(targets, tcp, udp, TrackerOptions.Parse(tracker.Options).ToScanOptions());
+            await foreach (var record in engine.ScanAsync(request, null, cancellationToken).ConfigureAwait(false))
+            {
+                builder.Add(record);
+                if (record is Core.Scanning.HostReport report)
+                {
+                    decided += report.Counts.Total;
+                }
+            }
+        }
+        catch (Exception failure) when (failure is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            error = failure.Message;
+        }
+
+        var finished = time.GetUtcNow();
+        metrics.PollFinished(tracker.Engine, error is not null, decided, finished - started);
+        return builder.Build(pollId, tracker.TrackerId, shard?.ShardId, started, finished, tracker.Engine, error, tcp, udp);
+    }
+
+    private sealed class UsageError(string message) : Exception(message);
+}
