@@ -4,7 +4,7 @@ namespace PortWarden.Core;
 public sealed class ScanFileFormatException : FormatException
 {
     public ScanFileFormatException(string file, long line, long position, string reason)
-        : base(line > 0 ? $"'{file}' line {line}, position {position}: {reason}" : $"'{file}': {reason}")
+        : base(Describe(file, line, position, reason))
     {
         File = file;
         Line = line;
@@ -13,7 +13,7 @@ public sealed class ScanFileFormatException : FormatException
     }
 
     public ScanFileFormatException(string file, long line, long position, string reason, Exception innerException)
-        : base(line > 0 ? $"'{file}' line {line}, position {position}: {reason}" : $"'{file}': {reason}", innerException)
+        : base(Describe(file, line, position, reason), innerException)
     {
         File = file;
         Line = line;
@@ -27,9 +27,16 @@ public sealed class ScanFileFormatException : FormatException
     /// <summary>1-based line of the problem, or 0 when it concerns the file as a whole.</summary>
     public long Line { get; }
 
-    /// <summary>1-based position in the line.</summary>
+    /// <summary>1-based position in the line, or 0 when only the line is known.</summary>
     public long Position { get; }
 
     /// <summary>What was wrong.</summary>
     public string Reason { get; }
+
+    private static string Describe(string file, long line, long position, string reason) => (line, position) switch
+    {
+        ( <= 0, _) => $"'{file}': {reason}",
+        (_, <= 0) => $"'{file}' line {line}: {reason}",
+        _ => $"'{file}' line {line}, position {position}: {reason}",
+    };
 }
