@@ -11,6 +11,7 @@ internal static class CliApp
         var root = new RootCommand("PortWarden tracks which TCP and UDP ports are open on your hosts and networks.")
         {
             ScanCommand.Create(streams, time),
+            DiffCommand.Create(streams),
         };
 
         var parseResult = root.Parse(args);

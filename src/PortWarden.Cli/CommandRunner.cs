@@ -1,4 +1,5 @@
 using PortWarden.Core;
+using PortWarden.Core.Scanning;
 
 namespace PortWarden.Cli;
 
@@ -16,7 +17,7 @@ internal static class CommandRunner
             await streams.Error.WriteLineAsync($"portwarden {command}: cancelled").ConfigureAwait(false);
             return ExitCodes.Cancelled;
         }
-        catch (Exception error) when (error is SpecFormatException or UsageException or IOException or UnauthorizedAccessException)
+        catch (Exception error) when (error is SpecFormatException or ScanFileFormatException or ScanEngineException or UsageException or IOException or UnauthorizedAccessException)
         {
             await streams.Error.WriteLineAsync($"portwarden {command}: {error.Message}").ConfigureAwait(false);
             return ExitCodes.Error;

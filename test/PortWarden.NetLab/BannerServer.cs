@@ -2,29 +2,31 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace PortWarden.Scanning.Tests;
+namespace PortWarden.NetLab;
 
 /// <summary>A TCP server on loopback that greets every connection with a fixed banner, as SSH servers do.</summary>
-internal sealed class BannerServer : IAsyncDisposable
+public sealed class BannerServer : IAsyncDisposable
 {
     private readonly Socket listener;
     private readonly byte[] banner;
     private readonly CancellationTokenSource stop = new();
     private readonly Task acceptLoop;
 
-    public BannerServer(string banner, IPAddress? address = null)
+    /// <summary>Listens on <paramref name="address"/> (default loopback) and <paramref name="port"/> (default: a free one).</summary>
+    public BannerServer(string banner, IPAddress? address = null, int port = 0)
     {
         this.banner = Encoding.ASCII.GetBytes(banner);
         address ??= IPAddress.Loopback;
         listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(address, 0));
+        listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        listener.Bind(new IPEndPoint(address, port));
         listener.Listen(64);
         Port = ((IPEndPoint)listener.LocalEndPoint!).Port;
         acceptLoop = AcceptAsync();
     }
 
     /// <summary>An OpenSSH-like greeting, which nmap -sV identifies as product "OpenSSH" with the given version.</summary>
-    public static BannerServer Ssh(string version) => new($"SSH-2.0-OpenSSH_{version}\r\n");
+    public static BannerServer Ssh(string version, int port = 0) => new($"SSH-2.0-OpenSSH_{version}\r\n", port: port);
 
     public int Port { get; }
 
@@ -34,7 +36,7 @@ internal sealed class BannerServer : IAsyncDisposable
         {
             while (true)
             {
-                var connection = await listener.AcceptAsync(stop.Token);
+                var connection = await listener.AcceptAsync(stop.Token).ConfigureAwait(false);
                 _ = ServeAsync(connection);
             }
         }
@@ -49,11 +51,11 @@ internal sealed class BannerServer : IAsyncDisposable
         {
             try
             {
-                await connection.SendAsync(banner, SocketFlags.None, stop.Token);
+                await connection.SendAsync(banner, SocketFlags.None, stop.Token).ConfigureAwait(false);
                 var buffer = new byte[1024];
                 using var idle = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
                 idle.CancelAfter(TimeSpan.FromSeconds(10));
-                while (await connection.ReceiveAsync(buffer, SocketFlags.None, idle.Token) > 0)
+                while (await connection.ReceiveAsync(buffer, SocketFlags.None, idle.Token).ConfigureAwait(false) > 0)
                 {
                 }
             }
@@ -65,9 +67,9 @@ internal sealed class BannerServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await stop.CancelAsync();
+        await stop.CancelAsync().ConfigureAwait(false);
         listener.Dispose();
-        await acceptLoop;
+        await acceptLoop.ConfigureAwait(false);
         stop.Dispose();
     }
 }
