@@ -62,7 +62,11 @@ public sealed class DiffCommandTests : IDisposable
             .ToDictionary(h => h.GetProperty("address").GetString()!, h => h.GetProperty("change").GetString());
         Assert.Equal(new Dictionary<string, string?>
         {
-            [$"{a}"] = "changed", [$"{b}"] = "down", [$"{c}"] = "up", [$"{d}"] = "removed", [$"{e}"] = "added",
+            [$"{a}"] = "changed",
+            [$"{b}"] = "down",
+            [$"{c}"] = "up",
+            [$"{d}"] = "removed",
+            [$"{e}"] = "added",
         }, hosts);
         var ports = document.RootElement.GetProperty("hosts")[0].GetProperty("ports").EnumerateArray()
             .Select(p => (p.GetProperty("port").GetInt32(), p.GetProperty("change").GetString(), p.GetProperty("old").GetProperty("state").GetString(), p.GetProperty("new").GetProperty("state").GetString()));

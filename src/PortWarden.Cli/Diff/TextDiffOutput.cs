@@ -63,7 +63,7 @@ internal static class TextDiffOutput
             return;
         }
 
-        var header = (Sign: ' ', Port: "PORT", State: "STATE", Service: "SERVICE", Version: "VERSION");
+        var header = (Sign: ' ', Port: "PORT", State: "STATE", Service: "SERVICE", Version: rows.Any(row => row.Version.Length > 0) ? "VERSION" : "");
         var all = rows.Prepend(header).ToList();
         var portWidth = all.Max(row => row.Port.Length) + 2;
         var stateWidth = all.Max(row => row.State.Length) + 2;
