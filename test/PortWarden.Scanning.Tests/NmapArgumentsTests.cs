@@ -132,6 +132,32 @@ public sealed class NmapArgumentsTests
         Assert.Contains("NUL or line-break", NmapArguments.InjectionProblem(target, mustBeOption: false), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("127.0.0.1 127.0.0.2", false)]
+    [InlineData("127.0.0.1 127.0.0.0/30", true)]
+    [InlineData("127.0.0.0/24 127.0.1.1-5", false)]
+    [InlineData("127.0.0-3.1 127.0.2.200-127.0.3.4", true)]
+    [InlineData("10.0.0.0/8 fd00::/8", false)]
+    [InlineData("fd00::/64 fd00::1", true)]
+    public void Overlapping_entries_are_found_without_enumerating_addresses(string targets, bool overlap)
+    {
+        var spec = TargetSpec.Parse(targets);
+
+        Assert.Equal(overlap, NmapTargets.MayOverlap(spec.Entries));
+    }
+
+    [Fact]
+    public async Task A_huge_allowed_target_is_planned_at_once()
+    {
+        var set = await TargetSet.ParseAsync("fd00::/64", null, allowLarge: true, new SystemHostResolver(), TestContext.Current.CancellationToken);
+        var request = new ScanRequest(set, PortSet.Of([22]), PortSet.Empty, new ScanOptions());
+
+        var plan = await Task.Run(() => new NmapEngine().Plan(request), TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        Assert.Equal("fd00::/64", Assert.Single(plan.Invocations).Arguments[^1]);
+        Assert.False(plan.TargetsOverlap);
+    }
+
     private static async Task<ScanRequest> RequestAsync(string targets, string ports, ScanOptions? options = null, string? exclude = null)
     {
         var set = await TargetSet.ParseAsync(targets, exclude, allowLarge: false, new SystemHostResolver(), TestContext.Current.CancellationToken);

@@ -17,6 +17,7 @@ namespace PortWarden.Cli.Output;
 /// </summary>
 internal sealed class JsonScanReader(Stream stream, string source, bool jsonLines)
 {
+    private readonly StringPool pool = new();
     private bool sawDetail;
 
     public string? Engine { get; private set; }
@@ -238,14 +239,14 @@ internal sealed class JsonScanReader(Stream stream, string source, bool jsonLine
             throw Error(line, $"{where}: unknown port state '{stateText}' (expected open, closed, filtered, unfiltered, open|filtered or closed|filtered)");
         }
 
-        var product = OptionalString(port, "product");
-        var version = OptionalString(port, "version");
-        var extra = OptionalString(port, "extrainfo");
+        var product = pool.Share(OptionalString(port, "product"));
+        var version = pool.Share(OptionalString(port, "version"));
+        var extra = pool.Share(OptionalString(port, "extrainfo"));
         var detail = product is null && version is null && extra is null ? null : new ServiceDetail(product, version, extra);
         sawDetail |= detail is not null;
-        return new Observation(target, protocol, number, state, OptionalString(port, "reason") ?? "")
+        return new Observation(target, protocol, number, state, pool.Share(OptionalString(port, "reason")) ?? "")
         {
-            Service = OptionalString(port, "service"),
+            Service = pool.Share(OptionalString(port, "service")),
             Detail = detail,
         };
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Runtime.CompilerServices;
 using PortWarden.Core;
+using PortWarden.Core.Ports;
 using PortWarden.Core.Scanning;
 using PortWarden.Core.Targets;
 
@@ -43,9 +44,7 @@ public sealed class NmapEngine : IScanEngine
         ArgumentNullException.ThrowIfNull(request);
         var invocations = NmapArguments.Build(request, StatsInterval);
         var executable = locator.Locate(request.Options.NmapPath);
-        var include = request.Targets.Include;
-        var overlap = include.CountUpperBound != (UInt128)TargetSet.Create(include, allowLarge: true).Count();
-        return new NmapPlan(executable, invocations, overlap);
+        return new NmapPlan(executable, invocations, NmapTargets.MayOverlap(request.Targets.Include.Entries));
     }
 
     public IAsyncEnumerable<ScanRecord> ScanAsync(ScanRequest request, IProgress<ScanProgress>? progress, CancellationToken cancellationToken)
@@ -61,7 +60,7 @@ public sealed class NmapEngine : IScanEngine
             .Where(entry => entry.HostName is not null)
             .GroupBy(entry => entry.Address)
             .ToDictionary(group => group.Key, group => group.First().HostName);
-        var tracker = new NmapScanProgress(request.Targets.Count(), request.TcpPorts.Count + request.UdpPorts.Count, time, progress);
+        var tracker = new NmapScanProgress(progress is null ? 0 : HostCount(request.Targets), request.TcpPorts.Count + request.UdpPorts.Count, time, progress);
         HashSet<IPAddress>? reported = plan.TargetsOverlap ? [] : null;
 
         foreach (var invocation in plan.Invocations)
@@ -155,6 +154,11 @@ public sealed class NmapEngine : IScanEngine
 
         return null;
     }
+
+    // Exact within a few times the default address limit; beyond that counting would take longer than it is worth.
+    private static long HostCount(TargetSet targets) => targets.CountUpperBound <= (UInt128)(4 * TargetSet.DefaultAddressLimit)
+        ? targets.Count()
+        : (long)UInt128.Min(targets.CountUpperBound, long.MaxValue / (2 * PortRange.MaxPort));
 
     private static string? FirstOf(params string?[] messages) => messages.FirstOrDefault(message => !string.IsNullOrWhiteSpace(message));
 }

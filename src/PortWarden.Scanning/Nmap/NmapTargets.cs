@@ -32,6 +32,48 @@ internal static class NmapTargets
         _ => Blocks(entry),
     };
 
+    /// <summary>
+    /// True when two entries may name the same address (nmap would scan it twice). Compares the entries'
+    /// address intervals, never their addresses, so it is instant for any size; an octet pattern counts as
+    /// the interval from its lowest to its highest address, so "may" errs towards true.
+    /// </summary>
+    public static bool MayOverlap(IReadOnlyList<TargetEntry> entries)
+    {
+        var bounds = entries.Select(Bounds).ToList();
+        for (var i = 0; i < bounds.Count; i++)
+        {
+            for (var j = i + 1; j < bounds.Count; j++)
+            {
+                if (bounds[i].Family == bounds[j].Family && bounds[i].First <= bounds[j].Last && bounds[j].First <= bounds[i].Last)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static (AddressFamily Family, UInt128 First, UInt128 Last) Bounds(TargetEntry entry)
+    {
+        switch (entry)
+        {
+            case SingleAddressEntry single:
+                var value = Number(single.Address.GetAddressBytes());
+                return (single.Address.AddressFamily, value, value);
+            case AddressRangeEntry range:
+                return (range.Family, range.First, range.Last);
+            case OctetPatternEntry pattern:
+                var low = Enumerable.Range(0, 4).Select(octet => (byte)pattern.OctetRanges(octet)[0].First).ToArray();
+                var high = Enumerable.Range(0, 4).Select(octet => (byte)pattern.OctetRanges(octet)[^1].Last).ToArray();
+                return (AddressFamily.InterNetwork, Number(low), Number(high));
+            default:
+                throw new InvalidOperationException($"target '{entry.Token}' must be resolved before nmap can scan it");
+        }
+
+        static UInt128 Number(byte[] bytes) => bytes.Aggregate(UInt128.Zero, (number, b) => (number << 8) | b);
+    }
+
     private static IEnumerable<string> Blocks(TargetEntry entry) => entry switch
     {
         SingleAddressEntry single => [single.Address.ToString()],

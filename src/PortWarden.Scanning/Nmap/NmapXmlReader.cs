@@ -28,6 +28,8 @@ public sealed partial class NmapXmlReader
     private readonly string source;
     private readonly List<string> warnings = [];
     private readonly List<NmapSkippedTarget> skippedTargets = [];
+    private readonly StringPool pool = new();
+    private readonly Dictionary<(string?, string?, string?), ServiceDetail> details = [];
     private bool started;
     private bool probedServices;
     private bool inHost;
@@ -262,7 +264,7 @@ public sealed partial class NmapXmlReader
             {
                 case (2, "status"):
                     host.Status = xml.GetAttribute("state");
-                    host.StatusReason = xml.GetAttribute("reason");
+                    host.StatusReason = pool.Share(xml.GetAttribute("reason"));
                     break;
                 case (2, "address"):
                     ReadAddress(xml, lines, host);
@@ -288,7 +290,7 @@ public sealed partial class NmapXmlReader
                     break;
                 case (4, "state") when port is not null:
                     port.State = ParseState(xml.GetAttribute("state"), lines);
-                    port.Reason = xml.GetAttribute("reason") ?? "";
+                    port.Reason = pool.Share(xml.GetAttribute("reason")) ?? "";
                     break;
                 case (4, "service") when port is not null:
                     ReadService(xml, port);
@@ -394,12 +396,29 @@ public sealed partial class NmapXmlReader
     private void ReadService(XmlReader xml, PortBuilder port)
     {
         var name = xml.GetAttribute("name");
-        port.Service = name is not null && xml.GetAttribute("tunnel") == "ssl" ? $"ssl/{name}" : name;
-        var product = xml.GetAttribute("product");
-        var version = xml.GetAttribute("version");
-        var extra = xml.GetAttribute("extrainfo");
-        port.Detail = product is null && version is null && extra is null ? null : new ServiceDetail(product, version, extra);
+        port.Service = pool.Share(name is not null && xml.GetAttribute("tunnel") == "ssl" ? $"ssl/{name}" : name);
+        var product = pool.Share(xml.GetAttribute("product"));
+        var version = pool.Share(xml.GetAttribute("version"));
+        var extra = pool.Share(xml.GetAttribute("extrainfo"));
+        port.Detail = product is null && version is null && extra is null ? null : SharedDetail(product, version, extra);
         probedServices |= xml.GetAttribute("method") == "probed";
+    }
+
+    // One instance per distinct product/version: a large scan repeats the same few thousands of times.
+    private ServiceDetail SharedDetail(string? product, string? version, string? extra)
+    {
+        if (details.TryGetValue((product, version, extra), out var detail))
+        {
+            return detail;
+        }
+
+        detail = new ServiceDetail(product, version, extra);
+        if (details.Count < StringPool.Capacity)
+        {
+            details[(product, version, extra)] = detail;
+        }
+
+        return detail;
     }
 
     private PortState ParseState(string? text, IXmlLineInfo? lines) => PortStateNames.TryParse(text, out var state)
