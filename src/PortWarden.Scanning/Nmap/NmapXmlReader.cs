@@ -98,8 +98,8 @@ public sealed partial class NmapXmlReader
             IgnoreProcessingInstructions = true,
             CloseInput = false,
         };
-        // Not disposed: it would dispose the caller's stream, which the settings leave open.
-        var input = new InputEndTracker(stream);
+        // Disposing the tracker leaves the caller's stream open, as CloseInput = false does for the XML reader.
+        using var input = new InputEndTracker(stream);
         using var xml = XmlReader.Create(input, settings);
         var lines = xml as IXmlLineInfo;
         if (!await StepAsync(input, () => ReadRootAsync(xml, lines)).ConfigureAwait(false))
