@@ -17,6 +17,7 @@ internal static class CliApp
             EventsCommand.Create(streams, time),
             PlannedCommand.Create(streams, time),
             ExportCommand.Create(streams, time),
+            DiffCommand.Create(streams),
         };
 
         var parseResult = root.Parse(args);

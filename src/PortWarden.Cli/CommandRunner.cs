@@ -1,4 +1,5 @@
 using PortWarden.Core;
+using PortWarden.Core.Scanning;
 using PortWarden.Core.Tracking;
 
 namespace PortWarden.Cli;
@@ -17,8 +18,8 @@ internal static class CommandRunner
             await streams.Error.WriteLineAsync($"portwarden {command}: cancelled").ConfigureAwait(false);
             return ExitCodes.Cancelled;
         }
-        catch (Exception error) when (error is SpecFormatException or UsageException or IOException or UnauthorizedAccessException
-            or FormatException or StoreException or TimeoutException)
+        catch (Exception error) when (error is SpecFormatException or ScanFileFormatException or ScanEngineException or UsageException
+            or IOException or UnauthorizedAccessException or FormatException or StoreException or TimeoutException)
         {
             await streams.Error.WriteLineAsync($"portwarden {command}: {error.Message}").ConfigureAwait(false);
             return ExitCodes.Error;

@@ -16,5 +16,9 @@ internal static class Nmap
             .ToList();
     }
 
+    /// <summary>nmap's XML for the given arguments (-oX - is added).</summary>
+    public static Task<string> XmlAsync(CancellationToken cancellationToken, params string[] arguments) =>
+        Command.RunAsync("nmap", [.. arguments, "-oX", "-"], null, cancellationToken);
+
     public static int Port(string entry) => int.Parse(entry.Split(':')[0], CultureInfo.InvariantCulture);
 }

@@ -31,7 +31,12 @@ internal static class ScanCommand
             await using var sink = OutputSink.Open(parse.GetValue(output), streams.Out);
             var writer = ScanOutputs.Create(
                 parse.GetValue(format), sink.Writer, terminal: !sink.IsFile && streams.OutIsTerminal, parse.GetValue(showClosed));
-            var summary = new ScanSummary(engine.Name, time.GetUtcNow());
+            var summary = new ScanSummary(engine.Name, time.GetUtcNow())
+            {
+                TcpPorts = request.TcpPorts,
+                UdpPorts = request.UdpPorts,
+                ServiceDetection = request.Options.ServiceDetection,
+            };
             await writer.BeginAsync(summary, cancellationToken).ConfigureAwait(false);
             await TerminalProgress.RunAsync(streams, !parse.GetValue(noProgress), "scanning", async progress =>
             {

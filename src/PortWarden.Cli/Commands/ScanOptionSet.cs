@@ -3,6 +3,7 @@ using PortWarden.Core.Ports;
 using PortWarden.Core.Scanning;
 using PortWarden.Core.Targets;
 using PortWarden.Scanning;
+using PortWarden.Scanning.Nmap;
 
 namespace PortWarden.Cli.Commands;
 
@@ -77,10 +78,35 @@ internal sealed class ScanOptionSet
         Description = $"Allow more than {TargetSet.DefaultAddressLimit} target addresses.",
     };
 
+    public Option<string?> NmapPath { get; } = new("--nmap-path")
+    {
+        Description = "The nmap executable, or its directory (--engine nmap). Default: PATH, then /usr/bin/nmap or Program Files.",
+        HelpName = "path",
+    };
+
+    public Option<bool> ServiceDetection { get; } = new("--service-detection", "-sV")
+    {
+        Description = "Identify the product and version behind open ports (--engine nmap, which runs nmap -sV).",
+    };
+
+    public Option<TcpScanType> ScanType { get; } = new("--scan-type")
+    {
+        Description = "How --engine nmap probes TCP ports: connect (nmap -sT, no privileges) or syn (nmap -sS, needs root).",
+        DefaultValueFactory = _ => TcpScanType.Connect,
+    };
+
+    public Option<string[]> NmapOptions { get; } = new("--nmap-option")
+    {
+        Description = "An extra nmap option for --engine nmap, as NAME or NAME=VALUE (e.g. --nmap-option=-T4, --nmap-option=--max-rate=500); " +
+            "repeatable. Allowed: timing templates and timeouts, rates, parallelism, host discovery probes, version intensity.",
+        HelpName = "option",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
     public void AddTo(Command command)
     {
         command.Arguments.Add(Targets);
-        foreach (var option in new Option[] { Ports, ExcludePorts, Exclude, Engine, Timeout, Concurrency, Rate, Retries, NoDiscovery, AllowLarge })
+        foreach (var option in new Option[] { Ports, ExcludePorts, Exclude, Engine, Timeout, Concurrency, Rate, Retries, NoDiscovery, AllowLarge, NmapPath, ServiceDetection, ScanType, NmapOptions })
         {
             command.Options.Add(option);
         }
@@ -119,13 +145,20 @@ internal sealed class ScanOptionSet
         var ports = PortSpec.Parse(requested ?? PortSpec.Default.IncludeText, parse.GetValue(ExcludePorts));
         var engineName = parse.GetValue(Engine)!;
         var engine = ScanEngines.Create(engineName, time, ServiceTable.Default)!;
-        if (requested is not null && ports.NamesExplicitly(Protocol.Udp))
+        var nmap = engine as NmapEngine;
+        if (nmap is null)
+        {
+            RefuseNmapOptions(parse, engine.Name);
+        }
+
+        if (requested is not null && ports.NamesExplicitly(Protocol.Udp) && nmap is null)
         {
             throw new UsageException($"the {engine.Name} engine scans TCP only, and this version has no UDP engine: remove the U: ports");
         }
 
         var tcp = ports.For(Protocol.Tcp);
-        if (tcp.IsEmpty)
+        var udp = nmap is not null && requested is not null && ports.NamesExplicitly(Protocol.Udp) ? ports.For(Protocol.Udp) : PortSet.Empty;
+        if (tcp.IsEmpty && udp.IsEmpty)
         {
             throw new UsageException($"no TCP ports left to scan in '{ports}'");
         }
@@ -145,13 +178,36 @@ internal sealed class ScanOptionSet
             RatePerSecond = parse.GetValue(Rate),
             MaxRetries = parse.GetValue(Retries) ?? defaults.MaxRetries,
             HostDiscovery = !parse.GetValue(NoDiscovery),
+            NmapPath = parse.GetValue(NmapPath),
+            ServiceDetection = parse.GetValue(ServiceDetection),
+            TcpScanType = parse.GetValue(ScanType),
+            NmapExtraArguments = parse.GetValue(NmapOptions) ?? [],
         };
         options = options with
         {
             MinTimeout = options.MinTimeout < options.MaxTimeout ? options.MinTimeout : options.MaxTimeout,
             InitialTimeout = options.InitialTimeout < options.MaxTimeout ? options.InitialTimeout : options.MaxTimeout,
         };
-        return (engine, new ScanRequest(targets, tcp, PortSet.Empty, options));
+        var request = new ScanRequest(targets, tcp, udp, options);
+
+        // nmap missing, an option off the allow-list: said now, before any output is written.
+        nmap?.Plan(request);
+        return (engine, request);
+    }
+
+    private void RefuseNmapOptions(ParseResult parse, string engine)
+    {
+        var given = new (bool Given, string Name)[]
+        {
+            (parse.GetResult(NmapPath) is { Implicit: false }, "--nmap-path"),
+            (parse.GetValue(ServiceDetection), "--service-detection"),
+            (parse.GetResult(ScanType) is { Implicit: false }, "--scan-type"),
+            (parse.GetValue(NmapOptions) is { Length: > 0 }, "--nmap-option"),
+        };
+        if (given.FirstOrDefault(option => option.Given) is { Name: { } name })
+        {
+            throw new UsageException($"{name} applies to --engine nmap only; the {engine} engine cannot use it");
+        }
     }
 
     private static void Positive(Option<int?> option, string name) => option.Validators.Add(result =>

@@ -45,6 +45,7 @@ internal sealed class JsonLinesScanOutput(TextWriter writer, bool showAll) : ISc
             json.WriteString("type", "summary");
             json.WriteString("engine", summary.Engine);
             json.WriteString("startedAt", summary.StartedAt);
+            ScanJson.WriteCoverage(json, summary);
             ScanJson.WriteSummary(json, summary);
             json.WriteEndObject();
         });

@@ -3,7 +3,7 @@ using PortWarden.Core.Scanning;
 namespace PortWarden.Cli.Output;
 
 /// <summary>
-/// One JSON document: {"engine","startedAt","hosts":[…],"finishedAt","durationMs","summary"}. Each host is
+/// One JSON document: {"engine","startedAt","ports","serviceDetection","hosts":[…],"finishedAt","durationMs","summary"}. Each host is
 /// written on its own line as soon as it is finished, so the document streams.
 /// </summary>
 internal sealed class JsonScanOutput(TextWriter writer, bool showAll) : IScanOutput
@@ -18,6 +18,7 @@ internal sealed class JsonScanOutput(TextWriter writer, bool showAll) : IScanOut
             json.WriteStartObject();
             json.WriteString("engine", summary.Engine);
             json.WriteString("startedAt", summary.StartedAt);
+            ScanJson.WriteCoverage(json, summary);
             json.WriteEndObject();
         });
         await writer.WriteAsync($"{head[..^1]},\"hosts\":[".AsMemory(), cancellationToken).ConfigureAwait(false);

@@ -15,6 +15,12 @@ internal static class ScanJson
         json.WriteString("state", observation.State.ToWireName());
         json.WriteString("service", observation.Service);
         json.WriteString("reason", observation.Reason);
+        if (observation.Detail is { } detail)
+        {
+            json.WriteString("product", detail.Product);
+            json.WriteString("version", detail.Version);
+            json.WriteString("extrainfo", detail.ExtraInfo);
+        }
     }
 
     public static void WriteHostFields(Utf8JsonWriter json, HostReport report)
@@ -23,6 +29,10 @@ internal static class ScanJson
         json.WriteString("hostname", report.Target.HostName);
         json.WriteString("state", report.State.ToWireName());
         json.WriteString("reason", report.Reason);
+        if (report.MacAddress is not null)
+        {
+            json.WriteString("mac", report.MacAddress);
+        }
     }
 
     public static void WriteCounts(Utf8JsonWriter json, PortCounts counts)
@@ -30,6 +40,22 @@ internal static class ScanJson
         json.WriteNumber("open", counts.Open);
         json.WriteNumber("closed", counts.Closed);
         json.WriteNumber("filtered", counts.Filtered);
+        json.WriteNumber("other", counts.Other);
+    }
+
+    /// <summary>What the scan covered, so that a later comparison knows which unlisted ports were scanned and not open.</summary>
+    public static void WriteCoverage(Utf8JsonWriter json, ScanSummary summary)
+    {
+        if (summary.TcpPorts is null && summary.UdpPorts is null)
+        {
+            return;
+        }
+
+        json.WriteStartObject("ports");
+        json.WriteString("tcp", summary.TcpPorts?.ToString() ?? "");
+        json.WriteString("udp", summary.UdpPorts?.ToString() ?? "");
+        json.WriteEndObject();
+        json.WriteBoolean("serviceDetection", summary.ServiceDetection);
     }
 
     public static void WriteSummary(Utf8JsonWriter json, ScanSummary summary)

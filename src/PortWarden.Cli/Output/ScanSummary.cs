@@ -1,3 +1,4 @@
+using PortWarden.Core.Ports;
 using PortWarden.Core.Scanning;
 
 namespace PortWarden.Cli.Output;
@@ -8,6 +9,15 @@ internal sealed class ScanSummary(string engine, DateTimeOffset startedAt)
     public string Engine { get; } = engine;
 
     public DateTimeOffset StartedAt { get; } = startedAt;
+
+    /// <summary>The TCP ports the scan covers, when known.</summary>
+    public PortSet? TcpPorts { get; init; }
+
+    /// <summary>The UDP ports the scan covers, when known.</summary>
+    public PortSet? UdpPorts { get; init; }
+
+    /// <summary>The engine identifies services (nmap -sV).</summary>
+    public bool ServiceDetection { get; init; }
 
     public DateTimeOffset FinishedAt { get; private set; } = startedAt;
 

@@ -34,16 +34,22 @@ internal sealed class TableScanOutput(TextWriter writer, bool terminal, bool sho
             .ToList();
         if (rows.Count > 0)
         {
+            // A VERSION column only when the engine identified services (nmap -sV).
+            var versions = rows.Any(row => row.Port.Detail is not null);
             var table = new Table().Border(TableBorder.Simple)
-                .AddColumns("HOST", "PORT", "STATE", "SERVICE", "REASON");
+                .AddColumns(versions ? ["HOST", "PORT", "STATE", "SERVICE", "VERSION", "REASON"] : ["HOST", "PORT", "STATE", "SERVICE", "REASON"]);
             foreach (var (host, port) in rows)
             {
-                table.AddRow(
+                string[] cells =
+                [
                     Markup.Escape(host.Target.ToString()),
                     $"{port.Port.ToString(CultureInfo.InvariantCulture)}/{port.Protocol.ToWireName()}",
                     StateMarkup(port.State),
                     Markup.Escape(port.Service ?? "unknown"),
-                    Markup.Escape(port.Reason));
+                    .. versions ? [Markup.Escape(Version(port.Detail))] : Array.Empty<string>(),
+                    Markup.Escape(port.Reason),
+                ];
+                table.AddRow(cells);
             }
 
             console.Write(table);
@@ -59,6 +65,10 @@ internal sealed class TableScanOutput(TextWriter writer, bool terminal, bool sho
             $"in {summary.Duration.TotalSeconds:0.00} s ({summary.Engine})."));
         await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    private static string Version(ServiceDetail? detail) => detail is null
+        ? ""
+        : string.Join(' ', new[] { detail.Product, detail.Version, detail.ExtraInfo is null ? null : $"({detail.ExtraInfo})" }.Where(part => !string.IsNullOrEmpty(part)));
 
     private static string StateMarkup(PortState state) => state switch
     {

@@ -26,4 +26,16 @@ public sealed record ScanOptions
 
     /// <summary>Hosts scanned at the same time.</summary>
     public int HostParallelism { get; init; } = 256;
+
+    /// <summary>How TCP ports are probed, for engines that offer a choice (nmap): connect (no privileges) or SYN.</summary>
+    public TcpScanType TcpScanType { get; init; } = TcpScanType.Connect;
+
+    /// <summary>Identify the product and version behind open ports (nmap -sV), at the cost of extra probes.</summary>
+    public bool ServiceDetection { get; init; }
+
+    /// <summary>The nmap executable to run; null looks on PATH, then in the platform's install location.</summary>
+    public string? NmapPath { get; init; }
+
+    /// <summary>Extra nmap options, each "NAME" or "NAME=VALUE" (e.g. "-T4", "--max-rate=500"); only allow-listed ones are accepted.</summary>
+    public IReadOnlyList<string> NmapExtraArguments { get; init; } = [];
 }

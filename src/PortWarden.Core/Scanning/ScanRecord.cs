@@ -41,6 +41,15 @@ public sealed record HostReport(ScanTarget Target, HostState State, string Reaso
 {
     /// <summary>Requested ports the engine could not decide (errors, interruptions): neither open nor closed.</summary>
     public IReadOnlyList<PortKey> Undecided { get; init; } = [];
+
+    /// <summary>The host's hardware address ("AA:BB:CC:DD:EE:FF"), when it is on the scanner's link and the engine saw it.</summary>
+    public string? MacAddress { get; init; }
+
+    /// <summary>The network card's maker, looked up from <see cref="MacAddress"/> by the engine.</summary>
+    public string? MacVendor { get; init; }
+
+    /// <summary>Every name the engine knows the host by: the one it was given, then reverse-DNS names.</summary>
+    public IReadOnlyList<string> HostNames { get; init; } = [];
 }
 
 /// <summary>How many ports of a host ended in each state.</summary>

@@ -23,6 +23,28 @@ internal sealed class OctetSet
 
     public bool Contains(byte value) => (bits[value >> 6] & (1UL << (value & 63))) != 0;
 
+    /// <summary>The values as maximal inclusive ranges, ascending.</summary>
+    public IReadOnlyList<(int First, int Last)> Ranges()
+    {
+        var ranges = new List<(int First, int Last)>();
+        var start = -1;
+        for (var value = 0; value <= 256; value++)
+        {
+            var inSet = value < 256 && Contains((byte)value);
+            if (inSet && start < 0)
+            {
+                start = value;
+            }
+            else if (!inSet && start >= 0)
+            {
+                ranges.Add((start, value - 1));
+                start = -1;
+            }
+        }
+
+        return ranges;
+    }
+
     public IEnumerable<byte> Values()
     {
         for (var value = 0; value < 256; value++)

@@ -45,6 +45,33 @@ public sealed record AddressRangeEntry(string Token, int Position, AddressFamily
         return value >= First && value <= Last;
     }
 
+    /// <summary>The fewest CIDR blocks that together are exactly this range, in ascending order.</summary>
+    public IEnumerable<(IPAddress Network, int PrefixLength)> CidrBlocks()
+    {
+        var bits = IpNumber.BitsOf(Family);
+        var value = First;
+        while (true)
+        {
+            // The largest block that starts at value (aligned to its size) and does not pass Last.
+            var hostBits = value == UInt128.Zero ? bits : Math.Min(bits, (int)UInt128.TrailingZeroCount(value));
+            while (BlockLast(value, hostBits) > Last)
+            {
+                hostBits--;
+            }
+
+            yield return (IpNumber.ToAddress(value, Family), bits - hostBits);
+            var last = BlockLast(value, hostBits);
+            if (last == Last)
+            {
+                yield break;
+            }
+
+            value = last + 1;
+        }
+
+        static UInt128 BlockLast(UInt128 start, int hostBits) => hostBits >= 128 ? UInt128.MaxValue : start + ((UInt128.One << hostBits) - 1);
+    }
+
     public override IEnumerable<ScanTarget> Enumerate()
     {
         for (var value = First; ; value++)
@@ -70,6 +97,9 @@ public sealed record OctetPatternEntry : TargetEntry
     }
 
     public override UInt128 Count => octets.Aggregate(UInt128.One, (product, octet) => product * (uint)octet.Count);
+
+    /// <summary>The values octet <paramref name="index"/> (0-3) may take, as maximal inclusive ranges in ascending order.</summary>
+    public IReadOnlyList<(int First, int Last)> OctetRanges(int index) => octets[index].Ranges();
 
     public override bool Contains(IPAddress address)
     {
