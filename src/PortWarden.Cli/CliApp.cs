@@ -18,6 +18,7 @@ internal static class CliApp
             PlannedCommand.Create(streams, time),
             ExportCommand.Create(streams, time),
             DiffCommand.Create(streams),
+            ImportCommand.Create(streams, time),
         };
 
         var parseResult = root.Parse(args);

@@ -19,7 +19,7 @@ internal static class CommandRunner
             return ExitCodes.Cancelled;
         }
         catch (Exception error) when (error is SpecFormatException or ScanFileFormatException or ScanEngineException or UsageException
-            or IOException or UnauthorizedAccessException or FormatException or StoreException or TimeoutException)
+            or IOException or UnauthorizedAccessException or FormatException or StoreException or TimeoutException or PollRejectedException)
         {
             await streams.Error.WriteLineAsync($"portwarden {command}: {error.Message}").ConfigureAwait(false);
             return ExitCodes.Error;

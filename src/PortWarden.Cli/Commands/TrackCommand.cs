@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using PortWarden.Cli.Output;
 using PortWarden.Core.Targets;
 using PortWarden.Core.Tracking;
@@ -89,7 +88,7 @@ internal static class TrackCommand
                     holder => streams.Error.WriteLine($"portwarden track: waiting for {holder.Owner} to finish polling '{device.Name}'..."),
                     cancellationToken)).ConfigureAwait(false);
 
-            await WriteAsync(streams, parse.GetValue(format), device, result, cancellationToken).ConfigureAwait(false);
+            await PollReport.WriteAsync(streams, parse.GetValue(format), device, result, cancellationToken).ConfigureAwait(false);
             if (result.Poll.Error is { } error)
             {
                 await streams.Error.WriteLineAsync($"portwarden track: the poll of '{device.Name}' failed: {error}").ConfigureAwait(false);
@@ -104,45 +103,4 @@ internal static class TrackCommand
     /// <summary>One address or host name is a host; anything larger is a network.</summary>
     private static DeviceKind KindOf(TargetSet targets) =>
         targets.Include.Entries is [SingleAddressEntry or HostNameEntry { PrefixLength: null }] ? DeviceKind.Host : DeviceKind.Network;
-
-    private static async Task WriteAsync(CliStreams streams, OutputFormat format, Device device, PollResult result, CancellationToken cancellationToken)
-    {
-        var changes = result.ChangeEvents.ToList();
-        var counts = result.Poll.Counts;
-        if (format == OutputFormat.Json)
-        {
-            var document = ScanJson.Serialize(json =>
-            {
-                json.WriteStartObject();
-                json.WriteString("device", device.Name);
-                json.WriteBoolean("baselineRecorded", result.EstablishesBaseline);
-                json.WritePropertyName("poll");
-                json.WriteRawValue(result.Events.Single(e => e.Type == EventType.PollCompleted).Payload!);
-                json.WriteString("pollId", result.Poll.Id);
-                json.WriteNumber("unplanned", result.UnplannedChanges);
-                json.WriteStartArray("changes");
-                foreach (var change in changes)
-                {
-                    EventJson.Write(json, change);
-                }
-
-                json.WriteEndArray();
-                json.WriteEndObject();
-            });
-            await streams.Out.WriteLineAsync(document.AsMemory(), cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
-        foreach (var change in changes)
-        {
-            await streams.Out.WriteLineAsync(EventText.ChangeLine(change).AsMemory(), cancellationToken).ConfigureAwait(false);
-        }
-
-        var seconds = result.Poll.Duration.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture);
-        var state = $"{counts.HostsUp} host(s) up, {counts.Open} open port(s)";
-        var summary = result.EstablishesBaseline
-            ? $"Baseline recorded for '{device.Name}': {state} in {seconds} s."
-            : $"Poll of '{device.Name}': {state}; {changes.Count} change(s) ({result.UnplannedChanges} unplanned) in {seconds} s.";
-        await streams.Out.WriteLineAsync(summary.AsMemory(), cancellationToken).ConfigureAwait(false);
-    }
 }

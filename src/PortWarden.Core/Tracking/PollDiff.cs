@@ -86,7 +86,7 @@ public sealed class PollDiff
     private void CompareHost(string address, HostReport report, HostInProgress seen)
     {
         var before = baseline.Hosts.GetValueOrDefault(address);
-        var now = context.Time.GetUtcNow();
+        var now = context.ObservedAt ?? context.Time.GetUtcNow();
         if (report.State == HostState.Down)
         {
             hostsDown++;
