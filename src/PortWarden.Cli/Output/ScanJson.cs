@@ -14,6 +14,20 @@ internal static class ScanJson
         json.WriteString("state", observation.State.ToWireName());
         json.WriteString("service", observation.Service);
         json.WriteString("reason", observation.Reason);
+        if (observation.BindAddress is { } bind)
+        {
+            json.WriteString("bindAddress", bind.ToString());
+        }
+
+        if (observation.Process is { } process)
+        {
+            json.WriteStartObject("process");
+            json.WriteNumber("pid", process.Pid);
+            json.WriteString("name", process.Name);
+            json.WriteString("path", process.ExecutablePath);
+            json.WriteString("user", process.User);
+            json.WriteEndObject();
+        }
     }
 
     public static void WriteHostFields(Utf8JsonWriter json, HostReport report)

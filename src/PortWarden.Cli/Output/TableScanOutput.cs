@@ -43,16 +43,26 @@ internal sealed class TableScanOutput(TextWriter writer, bool terminal, bool sho
             .ToList();
         if (rows.Count > 0)
         {
+            // Self-scans know the bind address and owning process of each port: show them when any row has them.
+            var local = rows.Any(row => row.Port.BindAddress is not null || row.Port.Process is not null);
             var table = new Table().Border(TableBorder.Simple)
                 .AddColumns("HOST", "PORT", "STATE", "SERVICE", "REASON");
+            if (local)
+            {
+                table.AddColumns("BIND", "PROCESS");
+            }
+
             foreach (var (host, port) in rows)
             {
-                table.AddRow(
-                    Markup.Escape(host.Target.ToString()),
+                string[] cells =
+                [
+                    Markup.Escape(HostCell(host.Target, port)),
                     $"{port.Port.ToString(CultureInfo.InvariantCulture)}/{port.Protocol.ToWireName()}",
                     StateMarkup(port.State),
                     Markup.Escape(port.Service ?? "unknown"),
-                    Markup.Escape(port.Reason));
+                    Markup.Escape(port.Reason),
+                ];
+                table.AddRow(local ? [.. cells, Markup.Escape(port.BindAddress?.ToString() ?? "-"), Markup.Escape(ProcessCell(port.Process))] : cells);
             }
 
             console.Write(table);
@@ -68,6 +78,18 @@ internal sealed class TableScanOutput(TextWriter writer, bool terminal, bool sho
             $"in {summary.Duration.TotalSeconds:0.00} s ({summary.Engine})."));
         await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The host; just its name when the BIND column already shows the address it was found on.</summary>
+    private static string HostCell(ScanTarget target, Observation port) =>
+        target.HostName is { } name && target.Address.Equals(port.BindAddress) ? name : target.ToString();
+
+    /// <summary>"name/pid", "pid" when the name could not be read, "-" when the owner is unknown.</summary>
+    private static string ProcessCell(OwningProcess? process) => process switch
+    {
+        null => "-",
+        { Name: null } => process.Pid.ToString(CultureInfo.InvariantCulture),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{process.Name}/{process.Pid}"),
+    };
 
     private static string StateMarkup(PortState state) => state switch
     {

@@ -1,0 +1,68 @@
+using PortWarden.Core.Ports;
+using PortWarden.Core.Scanning;
+
+namespace PortWarden.Scanning.Local.Linux;
+
+/// <summary>
+/// Linux's own socket tables: /proc/net/{tcp,tcp6,udp,udp6} (this network namespace), with owners found through
+/// /proc/&lt;pid&gt;/fd. Reads the tables first and walks descriptors only for the inodes of wanted ports.
+/// </summary>
+internal sealed class ProcNetSource(string procRoot = "/proc") : ILocalSocketSource
+{
+    private static readonly (string File, Protocol Protocol, int State)[] Tables =
+    [
+        ("tcp", Protocol.Tcp, ProcNetTable.TcpListen),
+        ("tcp6", Protocol.Tcp, ProcNetTable.TcpListen),
+        ("udp", Protocol.Udp, ProcNetTable.UdpUnconnected),
+        ("udp6", Protocol.Udp, ProcNetTable.UdpUnconnected),
+    ];
+
+    public string Name => "/proc/net";
+
+    public IReadOnlyList<LocalSocket> Read(LocalPortFilter ports, LocalWarnings warnings, CancellationToken cancellationToken)
+    {
+        var found = new List<ProcNetSocket>();
+        foreach (var (file, protocol, state) in Tables)
+        {
+            if (ports.For(protocol).IsEmpty)
+            {
+                continue;
+            }
+
+            var path = Path.Combine(procRoot, "net", file);
+            try
+            {
+                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0);
+                ProcNetTable.Read(stream, path, protocol, state, ports, found, warnings, BitConverter.IsLittleEndian);
+            }
+            catch (Exception error) when (error is FileNotFoundException or DirectoryNotFoundException && file.EndsWith('6'))
+            {
+                // No IPv6 in this kernel or namespace: no IPv6 sockets.
+            }
+            catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+            {
+                throw new LocalSourceUnavailableException($"cannot read {path}: {error.Message}", error);
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        var owners = new SocketInodeOwners(procRoot);
+        var pids = owners.Find(found.Where(socket => socket.Inode != 0).Select(socket => socket.Inode), cancellationToken);
+        if (owners.Unreadable > 0)
+        {
+            warnings.Warn("owner", $"the open files of {owners.Unreadable} process(es) could not be read (permission denied): " +
+                "their ports are reported without owning process; run as root to see them");
+        }
+
+        var describer = new ProcessDescriber(procRoot);
+        var sockets = new List<LocalSocket>(found.Count);
+        foreach (var socket in found)
+        {
+            OwningProcess? process = pids.TryGetValue(socket.Inode, out var pid) ? describer.Describe(pid) : null;
+            sockets.Add(new LocalSocket(socket.Protocol, socket.Address, socket.Port, process));
+        }
+
+        return sockets;
+    }
+}
