@@ -47,7 +47,7 @@ internal sealed class ProcNetSource(string procRoot = "/proc") : ILocalSocketSou
             cancellationToken.ThrowIfCancellationRequested();
         }
 
-        var owners = new SocketInodeOwners(procRoot);
+        var owners = new SocketInodeOwners(procRoot, nativeWalk: true);
         var pids = owners.Find(found.Where(socket => socket.Inode != 0).Select(socket => socket.Inode), cancellationToken);
         if (owners.Unreadable > 0)
         {

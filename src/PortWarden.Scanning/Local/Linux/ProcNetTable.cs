@@ -123,7 +123,7 @@ internal static class ProcNetTable
 
         if (!TryParseEndpoint(line[fields[1]], littleEndian, address, out var addressLength, out var port)
             || !TryParseEndpoint(line[fields[2]], littleEndian, stackalloc byte[16], out _, out _)
-            || !TryParseHex(line[fields[3]], out var state) || state > 0xFF
+            || line[fields[3]].Length != 2 || !TryParseHex(line[fields[3]], out var state)
             || !int.TryParse(line[fields[7]], NumberStyles.None, CultureInfo.InvariantCulture, out var uid)
             || !ulong.TryParse(line[fields[9]], NumberStyles.None, CultureInfo.InvariantCulture, out var inode))
         {

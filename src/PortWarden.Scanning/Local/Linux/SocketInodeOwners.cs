@@ -5,12 +5,13 @@ namespace PortWarden.Scanning.Local.Linux;
 
 /// <summary>
 /// Maps socket inodes to the processes holding them, the way ss -p and netstat -p do: every descriptor in
-/// /proc/&lt;pid&gt;/fd whose link reads "socket:[inode]". Processes are visited in ascending pid order, so an
-/// inode shared by several processes (a listener inherited across fork) goes to the lowest pid, normally the
-/// parent; the walk stops once every wanted inode has an owner (the kernel lists /proc in ascending pid order). Processes whose descriptors cannot be read
+/// /proc/&lt;pid&gt;/fd whose link reads "socket:[inode]". An inode held by several processes (a listener inherited
+/// across fork, or a child caught between fork and exec) goes to the one that started first, normally the parent
+/// that opened it; not the lowest pid, since pids wrap around. Processes whose descriptors cannot be read
 /// (another user's, without privileges) or that exit during the walk are skipped: their sockets keep no owner.
+/// The native walk (64-bit Linux) reads links into a stack buffer; the managed one is the portable fallback.
 /// </summary>
-internal sealed class SocketInodeOwners(string procRoot)
+internal sealed class SocketInodeOwners(string procRoot, bool nativeWalk)
 {
     private const int LinkBufferSize = 64;
 
@@ -27,16 +28,22 @@ internal sealed class SocketInodeOwners(string procRoot)
         }
 
         Unreadable = 0;
+        var shared = new Dictionary<ulong, List<int>>();
         if (owners.Count > 0)
         {
-            if (ProcFs.NativeWalkSupported)
+            if (nativeWalk && ProcFs.NativeWalkSupported)
             {
-                WalkNative(owners, cancellationToken);
+                WalkNative(owners, shared, cancellationToken);
             }
             else
             {
-                WalkManaged(owners, cancellationToken);
+                WalkManaged(owners, shared, cancellationToken);
             }
+        }
+
+        foreach (var (inode, holders) in shared)
+        {
+            owners[inode] = holders.MinBy(pid => (StartTime(pid) ?? ulong.MaxValue, pid));
         }
 
         foreach (var (inode, pid) in owners)
@@ -50,9 +57,45 @@ internal sealed class SocketInodeOwners(string procRoot)
         return owners;
     }
 
-    private unsafe void WalkNative(Dictionary<ulong, int> owners, CancellationToken cancellationToken)
+    /// <summary>Records that <paramref name="pid"/> holds a wanted inode whose first holder was <paramref name="owner"/>.</summary>
+    private static void Hold(ref int owner, int pid, ulong inode, Dictionary<ulong, List<int>> shared)
     {
-        var remaining = owners.Count;
+        if (owner == 0)
+        {
+            owner = pid;
+        }
+        else if (owner != pid)
+        {
+            if (!shared.TryGetValue(inode, out var holders))
+            {
+                shared[inode] = holders = [owner];
+            }
+
+            holders.Add(pid);
+        }
+    }
+
+    /// <summary>When the process started, in clock ticks since boot (field 22 of /proc/&lt;pid&gt;/stat); null once it has exited.</summary>
+    private ulong? StartTime(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText(Path.Combine(procRoot, pid.ToString(System.Globalization.CultureInfo.InvariantCulture), "stat"));
+
+            // The name (field 2) is in parentheses and may hold spaces and parentheses itself: count from the last ')'.
+            var fields = stat[(stat.LastIndexOf(')') + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            return fields.Length > 19 && ulong.TryParse(fields[19], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ticks)
+                ? ticks
+                : null;
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private unsafe void WalkNative(Dictionary<ulong, int> owners, Dictionary<ulong, List<int>> shared, CancellationToken cancellationToken)
+    {
         var root = Encoding.UTF8.GetBytes(procRoot.TrimEnd('/'));
         Span<byte> path = stackalloc byte[root.Length + 300];
         root.CopyTo(path);
@@ -71,7 +114,7 @@ internal sealed class SocketInodeOwners(string procRoot)
             try
             {
                 byte* entry;
-                while (remaining > 0 && (entry = ProcFs.ReadDirectory(processes)) != null)
+                while ((entry = ProcFs.ReadDirectory(processes)) != null)
                 {
                     var name = entry + ProcFs.DirectoryEntryNameOffset;
                     var nameLength = PidLength(name);
@@ -111,8 +154,7 @@ internal sealed class SocketInodeOwners(string procRoot)
                             ref var owner = ref CollectionsMarshal.GetValueRefOrNullRef(owners, inode);
                             if (!System.Runtime.CompilerServices.Unsafe.IsNullRef(ref owner))
                             {
-                                remaining -= owner == 0 ? 1 : 0;
-                                owner = owner == 0 ? pid : Math.Min(owner, pid);
+                                Hold(ref owner, pid, inode, shared);
                             }
                         }
                     }
@@ -128,13 +170,11 @@ internal sealed class SocketInodeOwners(string procRoot)
     }
 
     /// <summary>The same walk through .NET's file APIs, for processes where the native dirent layout is not known.</summary>
-    private void WalkManaged(Dictionary<ulong, int> owners, CancellationToken cancellationToken)
+    private void WalkManaged(Dictionary<ulong, int> owners, Dictionary<ulong, List<int>> shared, CancellationToken cancellationToken)
     {
-        var remaining = owners.Count;
         var processes = Directory.EnumerateDirectories(procRoot)
             .Select(path => int.TryParse(Path.GetFileName(path), out var pid) && pid > 0 ? pid : 0)
-            .Where(pid => pid > 0)
-            .Order();
+            .Where(pid => pid > 0);
         foreach (var pid in processes)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -143,14 +183,14 @@ internal sealed class SocketInodeOwners(string procRoot)
                 foreach (var descriptor in Directory.EnumerateFileSystemEntries(Path.Combine(procRoot, $"{pid}", "fd")))
                 {
                     var target = new FileInfo(descriptor).LinkTarget;
-                    if (target is not null && TryParseSocketLink(Encoding.UTF8.GetBytes(target), out var inode)
-                        && owners.TryGetValue(inode, out var owner) && owner == 0)
+                    if (target is not null && TryParseSocketLink(Encoding.UTF8.GetBytes(target), out var inode))
                     {
-                        owners[inode] = pid;
-                        remaining--;
+                        ref var owner = ref CollectionsMarshal.GetValueRefOrNullRef(owners, inode);
+                        if (!System.Runtime.CompilerServices.Unsafe.IsNullRef(ref owner))
+                        {
+                            Hold(ref owner, pid, inode, shared);
+                        }
                     }
-
-                    // Processes are visited in ascending order here, so the first owner found is the lowest pid.
                 }
             }
             catch (UnauthorizedAccessException)
@@ -160,11 +200,6 @@ internal sealed class SocketInodeOwners(string procRoot)
             catch (IOException)
             {
                 // The process exited while its descriptors were read.
-            }
-
-            if (remaining == 0)
-            {
-                return;
             }
         }
     }

@@ -5,7 +5,8 @@ namespace PortWarden.Scanning.Local.Text;
 
 /// <summary>
 /// "address:port" as ss and netstat print it: 0.0.0.0:22, [::]:22, :::22 (netstat), *:22 (ss: a dual-stack
-/// socket bound to every address), 127.0.0.53%lo:53 and [fe80::1%eth0]:123 (bound to a device or scope).
+/// socket bound to every address), 127.0.0.53%lo:53, [fe80::1]%eth0:123 (ss: bound to a device) and
+/// [fe80::1%12]:123 (Windows: a scope). The device or scope is dropped, like every bind address's scope.
 /// </summary>
 internal static class EndpointText
 {
@@ -19,16 +20,23 @@ internal static class EndpointText
             return false;
         }
 
+        // ss puts a device after the brackets ([fe80::1]%eth0), netstat and Windows inside them ([fe80::1%12]).
         var host = text.AsSpan(0, colon);
+        var device = host.LastIndexOf('%');
+        if (device > 0 && host[(device + 1)..].IndexOf(']') < 0)
+        {
+            host = host[..device];
+        }
+
         if (host.Length > 2 && host[0] == '[' && host[^1] == ']')
         {
             host = host[1..^1];
         }
 
-        var percent = host.IndexOf('%');
-        if (percent >= 0)
+        var scope = host.IndexOf('%');
+        if (scope >= 0)
         {
-            host = host[..percent];
+            host = host[..scope];
         }
 
         if (host is "*")

@@ -55,7 +55,7 @@ internal static class NetstatLinuxOutput
             "udp" or "udp6" => Protocol.Udp,
             _ => (Protocol?)null,
         };
-        if (protocol is null || fields.Length < 6 || !EndpointText.TryParse(fields[3], out var address, out var port))
+        if (protocol is null || fields.Length < (protocol == Protocol.Tcp ? 6 : 5) || !EndpointText.TryParse(fields[3], out var address, out var port))
         {
             return false;
         }
@@ -63,10 +63,14 @@ internal static class NetstatLinuxOutput
         // After the foreign address: a state (always for TCP, for UDP only when connected), then PID/Program.
         var rest = 5;
         var state = "";
-        if (protocol == Protocol.Tcp || !LooksLikeProgram(fields[5]))
+        if (fields.Length > 5 && (protocol == Protocol.Tcp || !LooksLikeProgram(fields[5])))
         {
             state = fields[5];
             rest = 6;
+            if (!IsStateName(state))
+            {
+                return false;
+            }
         }
 
         listening = protocol == Protocol.Tcp ? state == "LISTEN" : state.Length == 0;
@@ -86,6 +90,13 @@ internal static class NetstatLinuxOutput
         socket = new LocalSocket(protocol.Value, address, port, ParseProgram(program));
         return true;
     }
+
+    /// <summary>netstat's state names: LISTEN, ESTABLISHED, TIME_WAIT, FIN_WAIT1, …</summary>
+    private static bool IsStateName(string text) =>
+        char.IsAsciiLetterUpper(text[0]) && text.AsSpan().IndexOfAnyExcept(StateCharacters) < 0;
+
+    private static readonly System.Buffers.SearchValues<char> StateCharacters =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
 
     /// <summary>"-" (owner not readable) or "pid/name".</summary>
     private static bool LooksLikeProgram(string text)
