@@ -213,6 +213,29 @@ public sealed class LocalEngineTests
     }
 
     [Fact]
+    public async Task Netlink_and_proc_net_read_the_same_sockets_and_owners()
+    {
+        var specs = new[] { "tcp/127.0.0.1", "tcp/::", "tcp/::ffff:127.0.0.1", "udp/0.0.0.0", "udp/::1", "udp-connected/127.0.0.1" };
+        await using var child = await HeldSockets.StartAsync(Cancel, specs);
+        using var own = LocalScans.ListenTcp(IPAddress.IPv6Loopback);
+
+        var fromNetlink = await LocalScans.RunAsync("-", LocalScans.Using(null, new SockDiagSource()));
+        var fromProc = await LocalScans.RunAsync("-", LocalScans.Using(null, new ProcNetSource()));
+
+        static HashSet<string> Describe(ScanResult result) =>
+            result.Ports.Select(o => $"{o.Protocol}/{o.BindAddress}/{o.Port} {o.Process}").ToHashSet();
+        var (netlink, proc) = (Describe(fromNetlink), Describe(fromProc));
+
+        // Other programs on this machine may open or close sockets between the two reads: compare what is ours.
+        var ours = child.Sockets.Take(5).Select(s => (s.Protocol, s.Port)).Append((Protocol: Protocol.Tcp, Port: own.Port())).ToList();
+        bool Ours(string line) => ours.Any(o => line.StartsWith($"{o.Protocol}/", StringComparison.Ordinal) && line.Contains($"/{o.Port} ", StringComparison.Ordinal));
+        Assert.Equal(6, netlink.Count(Ours));
+        Assert.Equal(proc.Where(Ours).Order(StringComparer.Ordinal), netlink.Where(Ours).Order(StringComparer.Ordinal));
+        Assert.Contains($"Tcp/127.0.0.1/{child.Sockets[2].Port} {new OwningProcess(child.Pid, HeldSockets.ProgramName, HeldSockets.ExecutablePath, Environment.UserName)}", netlink);
+        Assert.DoesNotContain(fromNetlink.Ports, o => o.Port == child.Sockets[5].Port && o.Protocol == Protocol.Udp);
+    }
+
+    [Fact]
     public async Task When_a_source_is_unavailable_the_next_one_answers()
     {
         using var listener = LocalScans.ListenTcp(IPAddress.Loopback);

@@ -137,7 +137,7 @@ public sealed class LocalProcNetTableTests
     {
         var messages = new List<string>();
         var warnings = new LocalWarnings(messages.Add);
-        var found = new List<ProcNetSocket>();
+        var found = new List<KernelSocket>();
         var text = Header + string.Concat(Enumerable.Range(0, 25).Select(i => $"junk {i}\n"));
 
         using var stream = new MemoryStream(Encoding.ASCII.GetBytes(text));
@@ -174,7 +174,7 @@ public sealed class LocalProcNetTableTests
         string text, Protocol protocol, int bufferSize = 64 * 1024, LocalPortFilter? filter = null)
     {
         var messages = new List<string>();
-        var found = new List<ProcNetSocket>();
+        var found = new List<KernelSocket>();
         using var stream = new MemoryStream(Encoding.UTF8.GetBytes(text));
         var state = protocol == Protocol.Tcp ? ProcNetTable.TcpListen : ProcNetTable.UdpUnconnected;
         ProcNetTable.Read(stream, "test/" + protocol.ToWireName(), protocol, state, filter ?? LocalPortFilter.All, found, new LocalWarnings(messages.Add), true, bufferSize);

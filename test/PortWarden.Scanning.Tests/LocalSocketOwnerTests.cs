@@ -22,7 +22,7 @@ public sealed class LocalSocketOwnerTests
         Directory.CreateDirectory(Path.Combine(proc.Path, "self"));
         Directory.CreateDirectory(Path.Combine(proc.Path, "net"));
 
-        var owners = new SocketInodeOwners(proc.Path, native).Find([1001, 1002, 1004], Cancel);
+        var owners = Owned(new SocketInodeOwners(proc.Path, native).Find([1001, 1002, 1004], Cancel));
 
         Assert.Equal(new Dictionary<ulong, int> { [1001] = 100, [1002] = 200 }, owners);
     }
@@ -37,7 +37,7 @@ public sealed class LocalSocketOwnerTests
         proc.Process(300, new Dictionary<int, string> { [3] = "socket:[1003]" });
         Directory.Delete(Path.Combine(proc.Path, "300"), recursive: true);
 
-        var owners = new SocketInodeOwners(proc.Path, native).Find([1001, 1002, 1003], Cancel);
+        var owners = Owned(new SocketInodeOwners(proc.Path, native).Find([1001, 1002, 1003], Cancel));
 
         Assert.Equal(new Dictionary<ulong, int> { [1002] = 200 }, owners);
     }
@@ -57,8 +57,8 @@ public sealed class LocalSocketOwnerTests
 
         var owners = new SocketInodeOwners(proc.Path, native).Find([555, 556], Cancel);
 
-        Assert.Equal(7000, owners[555]);
-        Assert.Equal(80, owners[556]);
+        Assert.Equal(7000, owners.PidOf(555));
+        Assert.Equal(80, owners.PidOf(556));
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public sealed class LocalSocketOwnerTests
         proc.Process(90, new Dictionary<int, string> { [3] = "socket:[555]" });
         proc.Process(9, new Dictionary<int, string> { [3] = "socket:[555]" });
 
-        Assert.Equal(9, new SocketInodeOwners(proc.Path, nativeWalk: true).Find([555], Cancel)[555]);
+        Assert.Equal(9, new SocketInodeOwners(proc.Path, nativeWalk: true).Find([555], Cancel).PidOf(555));
     }
 
     [Theory]
@@ -81,8 +81,8 @@ public sealed class LocalSocketOwnerTests
 
         var owners = new SocketInodeOwners("/proc", native).Find(inodes.Values, Cancel);
 
-        Assert.Equal(Environment.ProcessId, owners[inodes[tcp.Port()]]);
-        Assert.Equal(child.Pid, owners[inodes[child.Sockets[0].Port]]);
+        Assert.Equal(Environment.ProcessId, owners.PidOf(inodes[tcp.Port()]));
+        Assert.Equal(child.Pid, owners.PidOf(inodes[child.Sockets[0].Port]));
     }
 
     [Fact]
@@ -110,7 +110,7 @@ public sealed class LocalSocketOwnerTests
             for (var walk = 0; walk < 200 && (walk < 20 || clock.Elapsed < TimeSpan.FromSeconds(5)); walk++)
             {
                 var owners = new SocketInodeOwners("/proc", nativeWalk: walk % 2 == 0).Find([inode, ulong.MaxValue], Cancel);
-                Assert.Equal(Environment.ProcessId, owners[inode]);
+                Assert.Equal(Environment.ProcessId, owners.PidOf(inode));
             }
         }
         finally
@@ -181,10 +181,27 @@ public sealed class LocalSocketOwnerTests
         }
     }
 
+    [Fact]
+    public void The_inode_table_finds_what_it_holds_and_nothing_else()
+    {
+        var inodes = Enumerable.Range(1, 5000).Select(i => (ulong)i * 3).Append(ulong.MaxValue).ToList();
+        var table = new InodeTable(inodes);
+
+        Assert.All(inodes, inode => Assert.True(table.Find(inode) >= 0));
+        Assert.All(new ulong[] { 0, 1, 2, 4, 15001, ulong.MaxValue - 1 }, inode => Assert.Equal(-1, table.Find(inode)));
+        table.PidAt(table.Find(3)) = 42;
+        Assert.Equal(42, table.PidOf(3));
+        Assert.Equal(0, table.PidOf(6));
+        Assert.Equal(inodes.Count, table.Entries().Count());
+    }
+
+    private static Dictionary<ulong, int> Owned(InodeTable owners) =>
+        owners.Entries().Where(entry => entry.Pid != 0).ToDictionary(entry => entry.Inode, entry => entry.Pid);
+
     /// <summary>The inodes of loopback TCP listeners, read from /proc/net/tcp.</summary>
     private static Dictionary<int, ulong> InodesOf(params int[] ports)
     {
-        var found = new List<ProcNetSocket>();
+        var found = new List<KernelSocket>();
         using var stream = File.OpenRead("/proc/net/tcp");
         var filter = new Local.LocalPortFilter(Core.Ports.PortSet.Of(ports), Core.Ports.PortSet.Empty);
         ProcNetTable.Read(stream, "tcp", Core.Ports.Protocol.Tcp, ProcNetTable.TcpListen, filter, found, new Local.LocalWarnings(null), BitConverter.IsLittleEndian);

@@ -70,14 +70,30 @@ public sealed class LocalEngine : IScanEngine
 
         var name = hostName();
         var requested = request.TcpPorts.Count + request.UdpPorts.Count;
-        var byHost = OnePerPort(sockets).ToLookup(socket => socket.Address);
-        var everyHost = hosts.Concat(byHost.Select(group => group.Key)).Distinct().Order(AddressComparer.Instance);
-        foreach (var address in everyHost)
+        var byHost = new Dictionary<IPAddress, List<LocalSocket>>();
+        foreach (var address in hosts)
+        {
+            byHost.TryAdd(address, []);
+        }
+
+        foreach (var socket in sockets)
+        {
+            if (!byHost.TryGetValue(socket.Address, out var list))
+            {
+                byHost[socket.Address] = list = [];
+            }
+
+            list.Add(socket);
+        }
+
+        var addresses = byHost.Keys.ToArray();
+        Array.Sort(addresses, AddressComparer.Instance);
+        foreach (var address in addresses)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var target = new ScanTarget(address, name);
             var open = 0;
-            foreach (var socket in byHost[address].OrderBy(socket => socket.Protocol).ThenBy(socket => socket.Port))
+            foreach (var socket in OnePerPort(byHost[address]))
             {
                 open++;
                 yield return new Observation(target, socket.Protocol, socket.Port, PortState.Open, Reasons.LocalSocket)
@@ -95,10 +111,23 @@ public sealed class LocalEngine : IScanEngine
     }
 
     /// <summary>
-    /// Several sockets can share an address and port (SO_REUSEPORT, e.g. one per worker): the port is reported
-    /// once, owned by the lowest known pid.
+    /// The sockets of one address in protocol and port order. Several sockets can share an address and port
+    /// (SO_REUSEPORT, e.g. one per worker): the port is reported once, owned by the lowest known pid.
     /// </summary>
-    private static IEnumerable<LocalSocket> OnePerPort(IEnumerable<LocalSocket> sockets) =>
-        sockets.GroupBy(socket => (socket.Protocol, socket.Address, socket.Port))
-            .Select(group => group.MinBy(socket => socket.Process?.Pid ?? int.MaxValue));
+    private static IEnumerable<LocalSocket> OnePerPort(List<LocalSocket> sockets)
+    {
+        sockets.Sort(static (a, b) =>
+        {
+            var order = a.Protocol.CompareTo(b.Protocol);
+            order = order != 0 ? order : a.Port.CompareTo(b.Port);
+            return order != 0 ? order : (a.Process?.Pid ?? int.MaxValue).CompareTo(b.Process?.Pid ?? int.MaxValue);
+        });
+        for (var i = 0; i < sockets.Count; i++)
+        {
+            if (i == 0 || sockets[i].Port != sockets[i - 1].Port || sockets[i].Protocol != sockets[i - 1].Protocol)
+            {
+                yield return sockets[i];
+            }
+        }
+    }
 }

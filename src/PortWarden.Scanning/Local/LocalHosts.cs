@@ -15,10 +15,10 @@ internal static class LocalHosts
     /// <summary>The wildcards, loopbacks and interface addresses of this host (interfaces up or down).</summary>
     public static IEnumerable<IPAddress> OfThisHost(LocalWarnings warnings)
     {
-        IEnumerable<IPAddress> interfaces;
+        IEnumerable<IPAddress>? interfaces = OperatingSystem.IsLinux() ? Linux.InterfaceAddresses.Read() : null;
         try
         {
-            interfaces = NetworkInterface.GetAllNetworkInterfaces()
+            interfaces ??= NetworkInterface.GetAllNetworkInterfaces()
                 .SelectMany(adapter => adapter.GetIPProperties().UnicastAddresses)
                 .Select(unicast => unicast.Address)
                 .ToList();

@@ -5,4 +5,4 @@ using PortWarden.Core.Scanning;
 namespace PortWarden.Scanning.Local;
 
 /// <summary>One listening TCP or bound UDP socket of this host: where it is bound and, when known, who owns it.</summary>
-internal readonly record struct LocalSocket(Protocol Protocol, IPAddress Address, int Port, OwningProcess? Process);
+internal sealed record LocalSocket(Protocol Protocol, IPAddress Address, int Port, OwningProcess? Process);

@@ -5,8 +5,9 @@ using PortWarden.Scanning.Local.Windows;
 namespace PortWarden.Scanning.Local;
 
 /// <summary>
-/// Which socket table readers to try on this OS, best first. Linux: /proc/net (the kernel's tables, no
-/// subprocess), then `ss -tulpn`, then `netstat -tulpnW`. Windows: IP Helper, then `netstat -ano`. The first
+/// Which socket table readers to try on this OS, best first. Linux: netlink sock_diag (the kernel's tables,
+/// filtered by state in the kernel), then /proc/net (the same tables as text), then `ss -tulpn`, then
+/// `netstat -tulpnW`. Windows: IP Helper, then `netstat -ano`. The first
 /// that works answers the scan.
 /// </summary>
 internal static class LocalSocketSources
@@ -15,7 +16,7 @@ internal static class LocalSocketSources
     {
         if (OperatingSystem.IsLinux())
         {
-            return [new ProcNetSource(), ToolOutputSource.Ss(), ToolOutputSource.NetstatLinux()];
+            return [new SockDiagSource(), new ProcNetSource(), ToolOutputSource.Ss(), ToolOutputSource.NetstatLinux()];
         }
 
         if (OperatingSystem.IsWindows())

@@ -24,9 +24,12 @@ internal sealed class LocalWarnings(Action<string>? sink)
     /// <summary>Says how many warnings of each kind went unreported; call once at the end of a scan.</summary>
     public void Flush()
     {
-        foreach (var (kind, count) in counts.Where(pair => pair.Value > Limit).OrderBy(pair => pair.Key, StringComparer.Ordinal))
+        foreach (var (kind, count) in counts)
         {
-            sink?.Invoke($"{count - Limit} more {kind} warning(s) not shown");
+            if (count > Limit)
+            {
+                sink?.Invoke($"{count - Limit} more {kind} warning(s) not shown");
+            }
         }
 
         counts.Clear();

@@ -1,5 +1,4 @@
 using PortWarden.Core.Ports;
-using PortWarden.Core.Scanning;
 
 namespace PortWarden.Scanning.Local.Linux;
 
@@ -21,7 +20,7 @@ internal sealed class ProcNetSource(string procRoot = "/proc") : ILocalSocketSou
 
     public IReadOnlyList<LocalSocket> Read(LocalPortFilter ports, LocalWarnings warnings, CancellationToken cancellationToken)
     {
-        var found = new List<ProcNetSocket>();
+        var found = new List<KernelSocket>();
         foreach (var (file, protocol, state) in Tables)
         {
             if (ports.For(protocol).IsEmpty)
@@ -47,22 +46,6 @@ internal sealed class ProcNetSource(string procRoot = "/proc") : ILocalSocketSou
             cancellationToken.ThrowIfCancellationRequested();
         }
 
-        var owners = new SocketInodeOwners(procRoot, nativeWalk: true);
-        var pids = owners.Find(found.Where(socket => socket.Inode != 0).Select(socket => socket.Inode), cancellationToken);
-        if (owners.Unreadable > 0)
-        {
-            warnings.Warn("owner", $"the open files of {owners.Unreadable} process(es) could not be read (permission denied): " +
-                "their ports are reported without owning process; run as root to see them");
-        }
-
-        var describer = new ProcessDescriber(procRoot);
-        var sockets = new List<LocalSocket>(found.Count);
-        foreach (var socket in found)
-        {
-            OwningProcess? process = pids.TryGetValue(socket.Inode, out var pid) ? describer.Describe(pid) : null;
-            sockets.Add(new LocalSocket(socket.Protocol, socket.Address, socket.Port, process));
-        }
-
-        return sockets;
+        return SocketOwnership.Attach(found, procRoot, warnings, cancellationToken);
     }
 }

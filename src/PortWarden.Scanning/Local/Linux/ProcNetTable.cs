@@ -29,7 +29,7 @@ internal static class ProcNetTable
     /// port <paramref name="filter"/> wants to <paramref name="into"/>.
     /// </summary>
     public static void Read(
-        Stream stream, string name, Protocol protocol, int state, LocalPortFilter filter, List<ProcNetSocket> into,
+        Stream stream, string name, Protocol protocol, int state, LocalPortFilter filter, List<KernelSocket> into,
         LocalWarnings warnings, bool littleEndian, int bufferSize = 64 * 1024)
     {
         var buffer = new byte[bufferSize];
@@ -93,7 +93,7 @@ internal static class ProcNetTable
             if (entry.State == state && filter.Wants(protocol, entry.Port))
             {
                 var bound = LocalAddresses.Normalize(new IPAddress(address[..entry.AddressLength]));
-                into.Add(new ProcNetSocket(protocol, bound, entry.Port, entry.Inode));
+                into.Add(new KernelSocket(protocol, bound, entry.Port, entry.Inode));
             }
         }
     }
@@ -205,5 +205,3 @@ internal static class ProcNetTable
 /// <summary>One parsed line of a /proc/net table: local address length (4 or 16 bytes), port, state, owner uid and inode.</summary>
 internal readonly record struct ProcNetEntry(int AddressLength, int Port, int State, int Uid, ulong Inode);
 
-/// <summary>A socket kept from a /proc/net table: its bind address and port, and the inode its owner's descriptor points at.</summary>
-internal readonly record struct ProcNetSocket(Protocol Protocol, IPAddress Address, int Port, ulong Inode);

@@ -18,18 +18,13 @@ internal sealed class SocketInodeOwners(string procRoot, bool nativeWalk)
     /// <summary>How many processes' descriptors could not be read for lack of permission in the last walk.</summary>
     public int Unreadable { get; private set; }
 
-    /// <summary>Finds the owner of each inode in <paramref name="inodes"/>: inode → pid, only for inodes found.</summary>
-    public Dictionary<ulong, int> Find(IEnumerable<ulong> inodes, CancellationToken cancellationToken)
+    /// <summary>Finds the owner of each inode in <paramref name="inodes"/>; inodes without one keep pid 0.</summary>
+    public InodeTable Find(IReadOnlyCollection<ulong> inodes, CancellationToken cancellationToken)
     {
-        var owners = new Dictionary<ulong, int>();
-        foreach (var inode in inodes)
-        {
-            owners[inode] = 0;
-        }
-
+        var owners = new InodeTable(inodes);
         Unreadable = 0;
-        var shared = new Dictionary<ulong, List<int>>();
-        if (owners.Count > 0)
+        var shared = new SharedInodes();
+        if (inodes.Count > 0)
         {
             if (nativeWalk && ProcFs.NativeWalkSupported)
             {
@@ -41,37 +36,45 @@ internal sealed class SocketInodeOwners(string procRoot, bool nativeWalk)
             }
         }
 
-        foreach (var (inode, holders) in shared)
+        foreach (var (slot, holders) in shared.Holders)
         {
-            owners[inode] = holders.MinBy(pid => (StartTime(pid) ?? ulong.MaxValue, pid));
-        }
-
-        foreach (var (inode, pid) in owners)
-        {
-            if (pid == 0)
-            {
-                owners.Remove(inode);
-            }
+            owners.PidAt(slot) = holders.MinBy(pid => (StartTime(pid) ?? ulong.MaxValue, pid));
         }
 
         return owners;
     }
 
-    /// <summary>Records that <paramref name="pid"/> holds a wanted inode whose first holder was <paramref name="owner"/>.</summary>
-    private static void Hold(ref int owner, int pid, ulong inode, Dictionary<ulong, List<int>> shared)
+    /// <summary>Records that <paramref name="pid"/> holds the wanted inode in <paramref name="slot"/>.</summary>
+    private static void Hold(InodeTable owners, int slot, int pid, SharedInodes shared)
     {
+        ref var owner = ref owners.PidAt(slot);
         if (owner == 0)
         {
             owner = pid;
         }
         else if (owner != pid)
         {
-            if (!shared.TryGetValue(inode, out var holders))
+            shared.Add(slot, owner, pid);
+        }
+    }
+
+    /// <summary>The inodes held by more than one process (rare): every holder, by table slot.</summary>
+    private sealed class SharedInodes
+    {
+        public List<(int Slot, List<int> Holders)> Holders { get; } = [];
+
+        public void Add(int slot, int first, int pid)
+        {
+            foreach (var (known, holders) in Holders)
             {
-                shared[inode] = holders = [owner];
+                if (known == slot)
+                {
+                    holders.Add(pid);
+                    return;
+                }
             }
 
-            holders.Add(pid);
+            Holders.Add((slot, [first, pid]));
         }
     }
 
@@ -94,15 +97,49 @@ internal sealed class SocketInodeOwners(string procRoot, bool nativeWalk)
         }
     }
 
-    private unsafe void WalkNative(Dictionary<ulong, int> owners, Dictionary<ulong, List<int>> shared, CancellationToken cancellationToken)
+    /// <summary>
+    /// Lists the processes, then reads their descriptors on one thread per core (at most four): each descriptor
+    /// costs a readlink of a few microseconds in the kernel, and tens of thousands of them dominate a scan.
+    /// Workers only look the inodes up; their findings are merged afterwards.
+    /// </summary>
+    private void WalkNative(InodeTable owners, SharedInodes shared, CancellationToken cancellationToken)
     {
         var root = Encoding.UTF8.GetBytes(procRoot.TrimEnd('/'));
-        Span<byte> path = stackalloc byte[root.Length + 300];
+        var pids = ListProcesses(root);
+        var next = -1;
+        var workers = Math.Clamp(Environment.ProcessorCount, 1, 4);
+        var found = new List<(int Slot, int Pid)>[workers];
+        var unreadable = new int[workers];
+        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken }, worker =>
+        {
+            var hits = found[worker] = [];
+            int index;
+            while ((index = Interlocked.Increment(ref next)) < pids.Count)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                unreadable[worker] += ReadDescriptors(root, pids[index], owners, hits) ? 0 : 1;
+            }
+        });
+
+        foreach (var hits in found)
+        {
+            foreach (var (slot, pid) in hits)
+            {
+                Hold(owners, slot, pid, shared);
+            }
+        }
+
+        Unreadable = unreadable.Sum();
+    }
+
+    /// <summary>The numeric entries of the /proc directory.</summary>
+    private unsafe List<int> ListProcesses(byte[] root)
+    {
+        var pids = new List<int>(512);
+        Span<byte> path = stackalloc byte[root.Length + 2];
         root.CopyTo(path);
         path[root.Length] = (byte)'/';
         path[root.Length + 1] = 0;
-        byte* link = stackalloc byte[LinkBufferSize];
-
         fixed (byte* pathPointer = path)
         {
             var processes = ProcFs.OpenDirectory(pathPointer);
@@ -111,66 +148,68 @@ internal sealed class SocketInodeOwners(string procRoot, bool nativeWalk)
                 throw new IOException($"cannot read {procRoot}: {Marshal.GetPInvokeErrorMessage(ProcFs.LastError)}");
             }
 
-            try
+            byte* entry;
+            while ((entry = ProcFs.ReadDirectory(processes)) != null)
             {
-                byte* entry;
-                while ((entry = ProcFs.ReadDirectory(processes)) != null)
+                var name = entry + ProcFs.DirectoryEntryNameOffset;
+                var length = PidLength(name);
+                if (length > 0)
                 {
-                    var name = entry + ProcFs.DirectoryEntryNameOffset;
-                    var nameLength = PidLength(name);
-                    if (nameLength == 0)
-                    {
-                        continue;
-                    }
-
-                    cancellationToken.ThrowIfCancellationRequested();
-
-                    // "<root>/<pid>/fd", terminated, after the root prefix already in the buffer.
-                    var tail = path[(root.Length + 1)..];
-                    new ReadOnlySpan<byte>(name, nameLength).CopyTo(tail);
-                    "/fd\0"u8.CopyTo(tail[nameLength..]);
-                    var descriptors = ProcFs.OpenDirectory(pathPointer);
-                    if (descriptors == 0)
-                    {
-                        // ENOENT: the process exited since the listing; EACCES: another user's process.
-                        Unreadable += ProcFs.LastError == ProcFs.ErrAccess ? 1 : 0;
-                        continue;
-                    }
-
-                    var pid = ParsePid(name, nameLength);
-                    var directory = ProcFs.DirectoryDescriptor(descriptors);
-                    byte* descriptor;
-                    while ((descriptor = ProcFs.ReadDirectory(descriptors)) != null)
-                    {
-                        var descriptorName = descriptor + ProcFs.DirectoryEntryNameOffset;
-                        if (descriptorName[0] == (byte)'.')
-                        {
-                            continue;
-                        }
-
-                        var length = (int)ProcFs.ReadLinkAt(directory, descriptorName, link, LinkBufferSize);
-                        if (length > 0 && TryParseSocketLink(new ReadOnlySpan<byte>(link, length), out var inode))
-                        {
-                            ref var owner = ref CollectionsMarshal.GetValueRefOrNullRef(owners, inode);
-                            if (!System.Runtime.CompilerServices.Unsafe.IsNullRef(ref owner))
-                            {
-                                Hold(ref owner, pid, inode, shared);
-                            }
-                        }
-                    }
-
-                    _ = ProcFs.CloseDirectory(descriptors);
+                    pids.Add(ParsePid(name, length));
                 }
             }
-            finally
+
+            _ = ProcFs.CloseDirectory(processes);
+        }
+
+        return pids;
+    }
+
+    /// <summary>
+    /// Reads the descriptor links of one process, adding each wanted inode it holds to <paramref name="hits"/>;
+    /// false when its descriptors may not be read. A process that has exited simply has none.
+    /// </summary>
+    private static unsafe bool ReadDescriptors(byte[] root, int pid, InodeTable owners, List<(int, int)> hits)
+    {
+        // "<root>/<pid>/fd", NUL-terminated.
+        Span<byte> path = stackalloc byte[root.Length + 20];
+        root.CopyTo(path);
+        path[root.Length] = (byte)'/';
+        pid.TryFormat(path[(root.Length + 1)..], out var digits, provider: System.Globalization.CultureInfo.InvariantCulture);
+        "/fd\0"u8.CopyTo(path[(root.Length + 1 + digits)..]);
+        byte* link = stackalloc byte[LinkBufferSize];
+        fixed (byte* pathPointer = path)
+        {
+            var descriptors = ProcFs.OpenDirectory(pathPointer);
+            if (descriptors == 0)
             {
-                _ = ProcFs.CloseDirectory(processes);
+                return ProcFs.LastError != ProcFs.ErrAccess;
             }
+
+            var directory = ProcFs.DirectoryDescriptor(descriptors);
+            byte* descriptor;
+            while ((descriptor = ProcFs.ReadDirectory(descriptors)) != null)
+            {
+                var name = descriptor + ProcFs.DirectoryEntryNameOffset;
+                if (name[0] == (byte)'.')
+                {
+                    continue;
+                }
+
+                var length = (int)ProcFs.ReadLinkAt(directory, name, link, LinkBufferSize);
+                if (length > 0 && TryParseSocketLink(new ReadOnlySpan<byte>(link, length), out var inode) && owners.Find(inode) is var slot and >= 0)
+                {
+                    hits.Add((slot, pid));
+                }
+            }
+
+            _ = ProcFs.CloseDirectory(descriptors);
+            return true;
         }
     }
 
     /// <summary>The same walk through .NET's file APIs, for processes where the native dirent layout is not known.</summary>
-    private void WalkManaged(Dictionary<ulong, int> owners, Dictionary<ulong, List<int>> shared, CancellationToken cancellationToken)
+    private void WalkManaged(InodeTable owners, SharedInodes shared, CancellationToken cancellationToken)
     {
         var processes = Directory.EnumerateDirectories(procRoot)
             .Select(path => int.TryParse(Path.GetFileName(path), out var pid) && pid > 0 ? pid : 0)
@@ -183,13 +222,9 @@ internal sealed class SocketInodeOwners(string procRoot, bool nativeWalk)
                 foreach (var descriptor in Directory.EnumerateFileSystemEntries(Path.Combine(procRoot, $"{pid}", "fd")))
                 {
                     var target = new FileInfo(descriptor).LinkTarget;
-                    if (target is not null && TryParseSocketLink(Encoding.UTF8.GetBytes(target), out var inode))
+                    if (target is not null && TryParseSocketLink(Encoding.UTF8.GetBytes(target), out var inode) && owners.Find(inode) is var slot and >= 0)
                     {
-                        ref var owner = ref CollectionsMarshal.GetValueRefOrNullRef(owners, inode);
-                        if (!System.Runtime.CompilerServices.Unsafe.IsNullRef(ref owner))
-                        {
-                            Hold(ref owner, pid, inode, shared);
-                        }
+                        Hold(owners, slot, pid, shared);
                     }
                 }
             }

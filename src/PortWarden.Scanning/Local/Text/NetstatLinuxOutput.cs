@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using PortWarden.Core.Ports;
 using PortWarden.Core.Scanning;
@@ -45,9 +46,9 @@ internal static class NetstatLinuxOutput
         }
     }
 
-    private static bool TryParse(string[] fields, out LocalSocket socket, out bool listening)
+    private static bool TryParse(string[] fields, [NotNullWhen(true)] out LocalSocket? socket, out bool listening)
     {
-        socket = default;
+        socket = null;
         listening = false;
         var protocol = fields[0] switch
         {
