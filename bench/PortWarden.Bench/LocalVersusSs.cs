@@ -7,15 +7,24 @@ namespace PortWarden.Bench;
 
 /// <summary>
 /// PortWarden's self-scan against `ss -tulpn` on a host with 20,000 listening sockets (opened here by socket
-/// holder processes, each within the open-file limit, and released at the end), in one run: both write their
-/// full answer, owning processes included, to a file. Prints the median wall time of each, the ratio
-/// (PortWarden / ss), the peak resident memory of each (GNU time's %M), and whether both saw the same sockets.
+/// holder processes, each within the open-file limit, and released at the end), in one run: each writes its
+/// full answer, owning processes included, to a file. Several builds of the CLI can be compared at once (e.g.
+/// ReadyToRun and Native AOT). Prints the median wall time of each, the peak resident memory of each (GNU
+/// time's %M), their ratios to ss, and whether each saw the same sockets and owners as ss.
 /// </summary>
 internal static partial class LocalVersusSs
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var portwarden = Option(args, "--portwarden") ?? throw new ArgumentException("--portwarden PATH is required");
+        // --portwarden LABEL=PATH, repeatable: e.g. the ReadyToRun and the Native AOT builds of the CLI.
+        var builds = Options(args, "--portwarden")
+            .Select(value => value.Split('=', 2) is [var label, var path] ? (Label: label, Path: path) : (Label: "portwarden", Path: value))
+            .ToList();
+        if (builds.Count == 0)
+        {
+            throw new ArgumentException("--portwarden [LABEL=]PATH is required");
+        }
+
         var runs = int.Parse(Option(args, "--runs") ?? "5", CultureInfo.InvariantCulture);
         var wanted = int.Parse(Option(args, "--sockets") ?? "20000", CultureInfo.InvariantCulture);
         var work = Directory.CreateTempSubdirectory("portwarden-bench-");
@@ -25,43 +34,54 @@ internal static partial class LocalVersusSs
             var opened = await OpenListenersAsync(wanted, holders).ConfigureAwait(false);
             Console.WriteLine($"{opened} listening TCP sockets held by {holders.Count} process(es) ({string.Join(", ", holders.Select(h => h.Id))})");
 
-            var ours = Path.Combine(work.FullName, "portwarden.jsonl");
             var theirs = Path.Combine(work.FullName, "ss.txt");
-            var portwardenRun = new[] { portwarden, "scan", "--engine", "local", "--format", "jsonl", "-o", ours, "--no-progress" };
-            var ssRun = new[] { "/bin/sh", "-c", $"exec ss -tulpn > '{theirs}'" };
+            var contenders = builds
+                .Select(build => (Name: $"portwarden ({build.Label})", Output: Path.Combine(work.FullName, $"{build.Label}.jsonl"), Build: build.Path))
+                .Select(c => (c.Name, c.Output, Command: new[] { c.Build, "scan", "--engine", "local", "--format", "jsonl", "-o", c.Output, "--no-progress" }))
+                .Append((Name: "ss -tulpn", Output: theirs, Command: new[] { "/bin/sh", "-c", $"exec ss -tulpn > '{theirs}'" }))
+                .ToList();
+            var times = contenders.Select(_ => new List<TimeSpan>()).ToList();
+            var memory = contenders.Select(_ => new List<long>()).ToList();
 
-            // One unmeasured run each warms the page cache and the runtime's files.
-            await MeasureAsync(portwardenRun, work).ConfigureAwait(false);
-            await MeasureAsync(ssRun, work).ConfigureAwait(false);
-            var (ourTimes, theirTimes, ourMemory, theirMemory) = (new List<TimeSpan>(), new List<TimeSpan>(), new List<long>(), new List<long>());
+            // One unmeasured run each warms the page cache and the runtime's files; then each runs once per round.
+            foreach (var contender in contenders)
+            {
+                await MeasureAsync(contender.Command, work).ConfigureAwait(false);
+            }
+
             for (var run = 0; run < runs; run++)
             {
-                var (time, memory) = await MeasureAsync(portwardenRun, work).ConfigureAwait(false);
-                ourTimes.Add(time);
-                ourMemory.Add(memory);
-                (time, memory) = await MeasureAsync(ssRun, work).ConfigureAwait(false);
-                theirTimes.Add(time);
-                theirMemory.Add(memory);
+                for (var i = 0; i < contenders.Count; i++)
+                {
+                    var (time, peak) = await MeasureAsync(contenders[i].Command, work).ConfigureAwait(false);
+                    times[i].Add(time);
+                    memory[i].Add(peak);
+                }
             }
 
-            var (mine, ss) = (SocketsOfPortWarden(ours), SocketsOfSs(theirs));
-            var same = mine.SetEquals(ss);
-            if (!same)
+            var ss = SocketsOfSs(theirs);
+            var ssTime = Timed.Median(times[^1]);
+            var ssMemory = memory[^1].Max();
+            var allSame = true;
+            Console.WriteLine($"{"",-34} {"time (median)",14} {"peak memory",12}  {"sockets with owner",18}  ratio to ss: time, memory");
+            for (var i = 0; i < contenders.Count; i++)
             {
-                Console.Error.WriteLine($"  only PortWarden: {string.Join(' ', mine.Except(ss).Take(20))}");
-                Console.Error.WriteLine($"  only ss: {string.Join(' ', ss.Except(mine).Take(20))}");
+                var found = i == contenders.Count - 1 ? ss : SocketsOfPortWarden(contenders[i].Output);
+                var same = found.SetEquals(ss);
+                allSame &= same;
+                if (!same)
+                {
+                    Console.Error.WriteLine($"  {contenders[i].Name}: only here: {string.Join(' ', found.Except(ss).Take(10))}; only ss: {string.Join(' ', ss.Except(found).Take(10))}");
+                }
+
+                var (time, peak) = (Timed.Median(times[i]), memory[i].Max());
+                var owned = found.Count(s => !s.EndsWith(" -", StringComparison.Ordinal));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{contenders[i].Name,-34} {time.TotalSeconds,10:0.000} s {peak / 1024.0,8:0.0} MiB  {$"{owned}/{found.Count}",18}  {time / ssTime,5:0.00}, {(double)peak / ssMemory,5:0.00}{(same ? "" : "  DIFFERENT SOCKETS")}"));
             }
 
-            var (ourTime, theirTime) = (Timed.Median(ourTimes), Timed.Median(theirTimes));
-            Console.WriteLine($"{"",-28} {"time (median)",14} {"peak memory",12}  sockets with owner");
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{"portwarden scan --engine local",-30} {ourTime.TotalSeconds,10:0.000} s {ourMemory.Max() / 1024.0,9:0.0} MiB  {mine.Count(s => !s.EndsWith(" -", StringComparison.Ordinal))}/{mine.Count}"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{"ss -tulpn",-30} {theirTime.TotalSeconds,10:0.000} s {theirMemory.Max() / 1024.0,9:0.0} MiB  {ss.Count(s => !s.EndsWith(" -", StringComparison.Ordinal))}/{ss.Count}"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"ratio (PortWarden / ss): time {ourTime / theirTime:0.00}, peak memory {(double)ourMemory.Max() / theirMemory.Max():0.00}; same sockets and owners: {(same ? "yes" : "NO")}"));
-            Console.WriteLine($"(times are medians of {runs} runs, each tool once per run; goal: time ratio <= 1.0)");
-            return same ? 0 : 1;
+            Console.WriteLine($"(times are medians of {runs} rounds, each tool once per round; goal: time ratio <= 1.0)");
+            return allSame ? 0 : 1;
         }
         finally
         {
@@ -165,6 +185,17 @@ internal static partial class LocalVersusSs
 
     [GeneratedRegex(@"pid=(\d+)")]
     private static partial Regex Pid();
+
+    private static IEnumerable<string> Options(string[] args, string name)
+    {
+        for (var i = 0; i + 1 < args.Length; i++)
+        {
+            if (args[i] == name)
+            {
+                yield return args[i + 1];
+            }
+        }
+    }
 
     private static string? Option(string[] args, string name)
     {

@@ -10,6 +10,6 @@ return args.FirstOrDefault() switch
 static int Usage()
 {
     Console.Error.WriteLine("usage: PortWarden.Bench scan-vs-nmap --portwarden PATH [--runs N]");
-    Console.Error.WriteLine("       PortWarden.Bench local-vs-ss --portwarden PATH [--runs N] [--sockets N]");
+    Console.Error.WriteLine("       PortWarden.Bench local-vs-ss --portwarden [LABEL=]PATH... [--runs N] [--sockets N]");
     return 2;
 }
