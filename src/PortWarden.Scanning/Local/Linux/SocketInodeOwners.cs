@@ -110,16 +110,22 @@ internal sealed class SocketInodeOwners(string procRoot, bool nativeWalk)
         var workers = Math.Clamp(Environment.ProcessorCount, 1, 4);
         var found = new List<(int Slot, int Pid)>[workers];
         var unreadable = new int[workers];
-        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken }, worker =>
+        void Work(int worker)
         {
             var hits = found[worker] = [];
             int index;
-            while ((index = Interlocked.Increment(ref next)) < pids.Count)
+            while (!cancellationToken.IsCancellationRequested && (index = Interlocked.Increment(ref next)) < pids.Count)
             {
-                cancellationToken.ThrowIfCancellationRequested();
                 unreadable[worker] += ReadDescriptors(root, pids[index], owners, hits) ? 0 : 1;
             }
-        });
+        }
+
+        // Plain threads rather than Parallel.For: a one-shot command pays for every generic it JIT-compiles.
+        var threads = Enumerable.Range(1, workers - 1).Select(worker => new Thread(() => Work(worker)) { IsBackground = true }).ToList();
+        threads.ForEach(thread => thread.Start());
+        Work(0);
+        threads.ForEach(thread => thread.Join());
+        cancellationToken.ThrowIfCancellationRequested();
 
         foreach (var hits in found)
         {
