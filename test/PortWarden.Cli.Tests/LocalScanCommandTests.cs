@@ -22,8 +22,8 @@ public sealed class LocalScanCommandTests
         var hosts = json.RootElement.GetProperty("hosts").EnumerateArray().ToList();
         Assert.Contains(hosts, h => h.GetProperty("address").GetString() == "0.0.0.0");
         Assert.All(hosts, h => Assert.Equal(Dns.GetHostName(), h.GetProperty("hostname").GetString()));
-        var host = Assert.Single(hosts, h => h.GetProperty("ports").GetArrayLength() > 0);
-        Assert.Equal("::1", host.GetProperty("address").GetString());
+        // Other programs may use the same port number on other addresses: look at ::1 only.
+        var host = Assert.Single(hosts, h => h.GetProperty("address").GetString() == "::1");
         var port = Assert.Single(host.GetProperty("ports").EnumerateArray());
         Assert.Equal(open.Port(), port.GetProperty("port").GetInt32());
         Assert.Equal("local-socket", port.GetProperty("reason").GetString());
@@ -59,7 +59,7 @@ public sealed class LocalScanCommandTests
         Assert.True(run.ExitCode == 0, run.ToString());
         var port = run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(line => JsonDocument.Parse(line).RootElement)
-            .Single(line => line.GetProperty("type").GetString() == "port");
+            .Single(line => line.GetProperty("type").GetString() == "port" && line.GetProperty("address").GetString() == "127.0.0.1");
         Assert.Equal("udp", port.GetProperty("protocol").GetString());
         Assert.Equal(udp.Port(), port.GetProperty("port").GetInt32());
         Assert.Equal("127.0.0.1", port.GetProperty("address").GetString());
@@ -91,8 +91,8 @@ public sealed class LocalScanCommandTests
         var header = run.Output.Split('\n').First(line => line.Contains("HOST", StringComparison.Ordinal));
         Assert.Matches(@"HOST\s+PORT\s+STATE\s+SERVICE\s+REASON\s+BIND\s+PROCESS", header);
         using var self = Process.GetCurrentProcess();
-        var row = run.Output.Split('\n').Single(line => line.Contains($"{open.Port()}/tcp", StringComparison.Ordinal));
-        Assert.Matches($@"^\s*{Dns.GetHostName()}\s+{open.Port()}/tcp\s+open\s+\S+\s+local-socket\s+127\.0\.0\.1\s+{self.ProcessName}/{Environment.ProcessId}\s*$", row);
+        var row = $@"^\s*{Dns.GetHostName()}\s+{open.Port()}/tcp\s+open\s+\S+\s+local-socket\s+127\.0\.0\.1\s+{self.ProcessName}/{Environment.ProcessId}\s*$";
+        Assert.Single(run.Output.Split('\n'), line => System.Text.RegularExpressions.Regex.IsMatch(line, row));
         Assert.Contains("(local).", run.Output, StringComparison.Ordinal);
     }
 
@@ -107,6 +107,6 @@ public sealed class LocalScanCommandTests
         using var self = Process.GetCurrentProcess();
         Assert.Equal(
             $"127.0.0.1,{Dns.GetHostName()},tcp,{open.Port()},open,{ServiceTable.Default.NameOf(Protocol.Tcp, open.Port())},local-socket,127.0.0.1,{Environment.ProcessId},{self.ProcessName},{Environment.ProcessPath},{Environment.UserName}",
-            Assert.Single(rows.Skip(1)));
+            Assert.Single(rows, row => row.StartsWith("127.0.0.1,", StringComparison.Ordinal)));
     }
 }

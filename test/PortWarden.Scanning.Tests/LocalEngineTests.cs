@@ -32,7 +32,7 @@ public sealed class LocalEngineTests
             using var self = Process.GetCurrentProcess();
             foreach (var (protocol, port) in new[] { (Protocol.Tcp, tcpPort), (Protocol.Udp, udpPort) })
             {
-                var observation = Assert.Single(result.Of(protocol, port));
+                var observation = Assert.Single(result.Of(protocol, port, bind));
                 Assert.Equal(bind, observation.Target.Address);
                 Assert.Equal(bind, observation.BindAddress);
                 Assert.Equal(Dns.GetHostName(), observation.Target.HostName);
@@ -46,8 +46,8 @@ public sealed class LocalEngineTests
             }
         }
 
-        var after = await LocalScans.UntilClosedAsync($"T:{tcpPort},U:{udpPort}");
-        Assert.Empty(after.Ports);
+        var after = await LocalScans.UntilClosedAsync($"T:{tcpPort},U:{udpPort}", o => bind.Equals(o.BindAddress));
+        Assert.Empty(after.On(bind));
         var host = Assert.Single(after.Hosts, h => h.Target.Address.Equals(bind));
         Assert.Equal(HostState.Up, host.State);
         Assert.Equal(new PortCounts(0, 2, 0), host.Counts);
@@ -62,7 +62,7 @@ public sealed class LocalEngineTests
         List<Observation> found;
         await using (child)
         {
-            found = (await LocalScans.RunAsync(ports)).Ports.ToList();
+            found = (await LocalScans.RunAsync(ports)).Ports.Where(o => o.Process?.Pid == child.Pid).ToList();
 
             using var process = Process.GetProcessById(child.Pid);
             Assert.Equal(
@@ -78,7 +78,8 @@ public sealed class LocalEngineTests
             });
         }
 
-        Assert.Empty((await LocalScans.UntilClosedAsync(ports)).Ports);
+        bool Held(Observation o) => child.Sockets.Contains((o.Protocol, o.BindAddress!, o.Port));
+        Assert.DoesNotContain((await LocalScans.UntilClosedAsync(ports, Held)).Ports, Held);
     }
 
     [Fact]
@@ -96,7 +97,7 @@ public sealed class LocalEngineTests
 
         Assert.Equal(
             [$"tcp/{listener.Port()}", $"udp/{boundUdp}"],
-            result.Ports.Select(o => $"{o.Protocol.ToWireName()}/{o.Port}").Order(StringComparer.Ordinal));
+            result.On(IPAddress.Loopback).Select(o => $"{o.Protocol.ToWireName()}/{o.Port}").Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -112,7 +113,7 @@ public sealed class LocalEngineTests
             .SelectMany(adapter => adapter.GetIPProperties().UnicastAddresses)
             .Select(unicast => LocalAddresses.Normalize(unicast.Address));
         var expected = new[] { IPAddress.Any, IPAddress.IPv6Any, IPAddress.Loopback, IPAddress.IPv6Loopback }.Concat(interfaces).ToHashSet();
-        Assert.Empty(result.Ports);
+        Assert.Empty(result.On(IPAddress.Loopback));
         Assert.Superset(expected, result.Hosts.Select(h => h.Target.Address).ToHashSet());
         Assert.All(result.Hosts, host =>
         {
@@ -161,8 +162,8 @@ public sealed class LocalEngineTests
         var both = await LocalScans.RunAsync(ports, excludePorts: $"{other.Port()}");
         var tcpOnly = await LocalScans.RunAsync($"T:{ports}");
 
-        Assert.Equal([$"Tcp/{tcp.Port()}", $"Udp/{udp.Port()}"], both.Ports.Select(o => $"{o.Protocol}/{o.Port}").Order(StringComparer.Ordinal));
-        Assert.Equal(new[] { tcp.Port(), other.Port() }.Order(), tcpOnly.Ports.Select(o => o.Port).Order());
+        Assert.Equal([$"Tcp/{tcp.Port()}", $"Udp/{udp.Port()}"], both.On(IPAddress.Loopback).Select(o => $"{o.Protocol}/{o.Port}").Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { tcp.Port(), other.Port() }.Order(), tcpOnly.On(IPAddress.Loopback).Select(o => o.Port).Order());
         Assert.All(tcpOnly.Ports, o => Assert.Equal(Protocol.Tcp, o.Protocol));
     }
 
@@ -205,11 +206,14 @@ public sealed class LocalEngineTests
         var fromTool = await LocalScans.RunAsync(ports, LocalScans.Using(null, source));
         var fromProc = await LocalScans.RunAsync(ports, LocalScans.Using(null, new ProcNetSource()));
 
-        static IEnumerable<string> Describe(ScanResult result) =>
-            result.Ports.Select(o => $"{o.Protocol}/{o.BindAddress}/{o.Port} {o.Process}").Order(StringComparer.Ordinal);
-        Assert.Equal(specs.Length, fromProc.Ports.Count());
+        // Other programs' sockets may come and go between the two reads: compare the child's.
+        IEnumerable<string> Describe(ScanResult result) => result.Ports
+            .Where(o => child.Sockets.Contains((o.Protocol, o.BindAddress!, o.Port)))
+            .Select(o => $"{o.Protocol}/{o.BindAddress}/{o.Port} {o.Process}")
+            .Order(StringComparer.Ordinal);
+        Assert.Equal(specs.Length, Describe(fromProc).Count());
         Assert.Equal(Describe(fromProc), Describe(fromTool));
-        Assert.All(fromTool.Ports, o => Assert.Equal(HeldSockets.ProgramName, o.Process?.Name));
+        Assert.All(fromTool.Ports.Where(o => o.Process?.Pid == child.Pid), o => Assert.Equal(HeldSockets.ProgramName, o.Process?.Name));
     }
 
     [Fact]
@@ -227,8 +231,9 @@ public sealed class LocalEngineTests
         var (netlink, proc) = (Describe(fromNetlink), Describe(fromProc));
 
         // Other programs on this machine may open or close sockets between the two reads: compare what is ours.
-        var ours = child.Sockets.Take(5).Select(s => (s.Protocol, s.Port)).Append((Protocol: Protocol.Tcp, Port: own.Port())).ToList();
-        bool Ours(string line) => ours.Any(o => line.StartsWith($"{o.Protocol}/", StringComparison.Ordinal) && line.Contains($"/{o.Port} ", StringComparison.Ordinal));
+        var ours = child.Sockets.Take(5).Append((Protocol.Tcp, IPAddress.IPv6Loopback, own.Port()))
+            .Select(s => $"{s.Item1}/{LocalAddresses.Normalize(s.Item2)}/{s.Item3} ").ToList();
+        bool Ours(string line) => ours.Any(o => line.StartsWith(o, StringComparison.Ordinal));
         Assert.Equal(6, netlink.Count(Ours));
         Assert.Equal(proc.Where(Ours).Order(StringComparer.Ordinal), netlink.Where(Ours).Order(StringComparer.Ordinal));
         Assert.Contains($"Tcp/127.0.0.1/{child.Sockets[2].Port} {new OwningProcess(child.Pid, HeldSockets.ProgramName, HeldSockets.ExecutablePath, Environment.UserName)}", netlink);
@@ -243,7 +248,7 @@ public sealed class LocalEngineTests
 
         var result = await LocalScans.RunAsync($"T:{listener.Port()}", engine);
 
-        Assert.Equal(Environment.ProcessId, Assert.Single(result.Ports).Process?.Pid);
+        Assert.Equal(Environment.ProcessId, Assert.Single(result.On(IPAddress.Loopback)).Process?.Pid);
     }
 
     [Fact]

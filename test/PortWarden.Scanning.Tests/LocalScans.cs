@@ -25,17 +25,17 @@ internal static class LocalScans
     }
 
     /// <summary>
-    /// Scans until none of <paramref name="ports"/> is open any more (bounded): a socket closed by this process
-    /// stays open while a child forked by a concurrent test (Process.Start) still holds its copy, until that
-    /// child's exec closes it.
+    /// Scans until no port that <paramref name="ours"/> picks is open any more (bounded): a socket closed by
+    /// this process stays open while a child forked by a concurrent test (Process.Start) still holds its copy,
+    /// until that child's exec closes it.
     /// </summary>
-    public static async Task<ScanResult> UntilClosedAsync(string ports)
+    public static async Task<ScanResult> UntilClosedAsync(string ports, Func<Observation, bool> ours)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while (true)
         {
             var result = await RunAsync(ports);
-            if (!result.Ports.Any() || clock.Elapsed > TimeSpan.FromSeconds(20))
+            if (!result.Ports.Any(ours) || clock.Elapsed > TimeSpan.FromSeconds(20))
             {
                 return result;
             }
@@ -65,9 +65,16 @@ internal static class LocalScans
 
     public static int Port(this Socket socket) => ((IPEndPoint)socket.LocalEndPoint!).Port;
 
-    /// <summary>The observations of one port of one protocol, across every bind address.</summary>
-    public static IReadOnlyList<Observation> Of(this ScanResult result, Protocol protocol, int port) =>
-        result.Ports.Where(o => o.Protocol == protocol && o.Port == port).ToList();
+    /// <summary>
+    /// The observations on one bind address: other programs on this machine may use the same port numbers on
+    /// other addresses, so tests look only at the addresses their own sockets are bound to.
+    /// </summary>
+    public static IReadOnlyList<Observation> On(this ScanResult result, IPAddress bind) =>
+        result.Ports.Where(o => bind.Equals(o.BindAddress)).ToList();
+
+    /// <summary>The observations of one port of one protocol on one bind address.</summary>
+    public static IReadOnlyList<Observation> Of(this ScanResult result, Protocol protocol, int port, IPAddress bind) =>
+        result.On(bind).Where(o => o.Protocol == protocol && o.Port == port).ToList();
 
     /// <summary>The directory holding the captured test data.</summary>
     public static string Data(string file) => Path.Combine(AppContext.BaseDirectory, "LocalData", file);
