@@ -5,6 +5,7 @@ return args.FirstOrDefault() switch
     "scan-vs-nmap" => await ScanVersusNmap.RunAsync(args[1..]).ConfigureAwait(false),
     "diff-record" => await DiffAndRecord.RunAsync(args[1..]).ConfigureAwait(false),
     "diff-vs-ndiff" => await DiffVersusNdiff.RunAsync(args[1..]).ConfigureAwait(false),
+    "local-vs-ss" => await LocalVersusSs.RunAsync(args[1..]).ConfigureAwait(false),
     _ => Usage(),
 };
 
@@ -13,5 +14,6 @@ static int Usage()
     Console.Error.WriteLine("usage: PortWarden.Bench scan-vs-nmap --portwarden PATH [--runs N]");
     Console.Error.WriteLine("       PortWarden.Bench diff-record [--hosts N] [--ports-per-host N]");
     Console.Error.WriteLine("       PortWarden.Bench diff-vs-ndiff --portwarden PATH [--ndiff PATH]");
+    Console.Error.WriteLine("       PortWarden.Bench local-vs-ss --portwarden [LABEL=]PATH... [--runs N] [--sockets N]");
     return 2;
 }

@@ -1,6 +1,7 @@
 using PortWarden.Core.Ports;
 using PortWarden.Core.Scanning;
 using PortWarden.Scanning.Connect;
+using PortWarden.Scanning.Local;
 using PortWarden.Scanning.Nmap;
 
 namespace PortWarden.Scanning;
@@ -9,13 +10,17 @@ namespace PortWarden.Scanning;
 public static class ScanEngines
 {
     /// <summary>Names of the available engines, the default first.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["connect", "nmap"];
+    public static IReadOnlyList<string> Names { get; } = ["connect", "nmap", LocalEngine.EngineName];
 
-    /// <summary>Creates the engine called <paramref name="name"/>, or returns null for an unknown name.</summary>
-    public static IScanEngine? Create(string name, TimeProvider time, ServiceTable services) => name.ToUpperInvariant() switch
+    /// <summary>
+    /// Creates the engine called <paramref name="name"/>, or returns null for an unknown name. <paramref name="warn"/>
+    /// is told of problems that do not stop a scan.
+    /// </summary>
+    public static IScanEngine? Create(string name, TimeProvider time, ServiceTable services, Action<string>? warn = null) => name.ToUpperInvariant() switch
     {
         "CONNECT" => new ConnectEngine(time, services),
         "NMAP" => new NmapEngine(time, NmapLocator.ForThisMachine()),
+        "LOCAL" => new LocalEngine(time, services, warn),
         _ => null,
     };
 }

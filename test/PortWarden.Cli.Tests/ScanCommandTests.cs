@@ -68,8 +68,8 @@ public sealed class ScanCommandTests
         var run = await Cli.RunAsync("scan", "127.0.0.1", "-p", $"{open.Port()}", "--format", "csv");
 
         var lines = run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("address,hostname,protocol,port,state,service,reason", lines[0]);
-        Assert.Equal($"127.0.0.1,,tcp,{open.Port()},open,,syn-ack", Assert.Single(lines.Skip(1)));
+        Assert.Equal("address,hostname,protocol,port,state,service,reason,bind_address,pid,process,process_path,user", lines[0]);
+        Assert.Equal($"127.0.0.1,,tcp,{open.Port()},open,,syn-ack,,,,,", Assert.Single(lines.Skip(1)));
     }
 
     [Fact]
@@ -136,7 +136,11 @@ public sealed class ScanCommandTests
     [InlineData(new[] { "scan", "127.0.0.1", "-p", "22", "--exclude-ports", "22" }, "no TCP ports left")]
     [InlineData(new[] { "scan", "10.0.0.0/8" }, "pass --allow-large")]
     [InlineData(new[] { "scan", "no-such-host.invalid" }, "invalid target 'no-such-host.invalid' at position 1: host name does not resolve")]
-    [InlineData(new[] { "scan" }, "Required argument missing for command: 'scan'")]
+    [InlineData(new[] { "scan" }, "no targets given: name the hosts or networks to scan, or use --engine local")]
+    [InlineData(new[] { "scan", "--engine", "local", "127.0.0.1" }, "the local engine reads this machine's own socket table and takes no targets: remove '127.0.0.1'")]
+    [InlineData(new[] { "scan", "--engine", "local", "--exclude", "10.0.0.1" }, "takes no targets: remove '10.0.0.1'")]
+    [InlineData(new[] { "scan", "--engine", "local", "-p", "22", "--exclude-ports", "22" }, "no ports left to report in '22 except 22'")]
+    [InlineData(new[] { "scan", "--engine", "local", "-p", "80-22" }, "range 80-22 is reversed")]
     [InlineData(new[] { "scan", "127.0.0.1", "--format", "xml" }, "xml")]
     [InlineData(new[] { "scan", "127.0.0.1", "--concurrency", "0" }, "--concurrency must be a positive whole number")]
     [InlineData(new[] { "scan", "127.0.0.1", "--timeout", "-5" }, "--timeout must be a positive whole number")]

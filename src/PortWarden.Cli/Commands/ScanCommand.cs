@@ -19,7 +19,8 @@ internal static class ScanCommand
         var showClosed = new Option<bool>("--show-closed") { Description = "List closed and filtered ports too, not only open ones." };
         var noProgress = new Option<bool>("--no-progress") { Description = "Do not draw a progress bar on the terminal." };
 
-        var command = new Command("scan", "Scan hosts and networks once and print which ports are open.");
+        var command = new Command("scan",
+            "Scan hosts and networks once and print which ports are open; with --engine local, list this machine's own listening ports and their processes.");
         scan.AddTo(command);
         command.Options.Add(format);
         command.Options.Add(output);
@@ -27,7 +28,8 @@ internal static class ScanCommand
         command.Options.Add(noProgress);
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync("scan", streams, async () =>
         {
-            var (engine, request) = await scan.BuildAsync(parse, time, new SystemHostResolver(), cancellationToken).ConfigureAwait(false);
+            var (engine, request) = await scan.BuildAsync(
+                parse, time, new SystemHostResolver(), cancellationToken, message => streams.Error.WriteLine($"portwarden scan: warning: {message}")).ConfigureAwait(false);
             await using var sink = OutputSink.Open(parse.GetValue(output), streams.Out);
             var writer = ScanOutputs.Create(
                 parse.GetValue(format), sink.Writer, terminal: !sink.IsFile && streams.OutIsTerminal, parse.GetValue(showClosed));

@@ -3,6 +3,7 @@ using PortWarden.Core.Ports;
 using PortWarden.Core.Scanning;
 using PortWarden.Core.Targets;
 using PortWarden.Scanning;
+using PortWarden.Scanning.Local;
 using PortWarden.Scanning.Nmap;
 
 namespace PortWarden.Cli.Commands;
@@ -13,14 +14,14 @@ internal sealed class ScanOptionSet
     public Argument<string[]> Targets { get; } = new("targets")
     {
         Description = "Hosts and networks: addresses, host names, CIDR blocks (10.0.0.0/24, fd00::/120), ranges " +
-            "(192.168.1.20-100, 10.0.1-3.1-254, 10.0.0.250-10.0.1.5), separated by spaces or commas.",
-        Arity = ArgumentArity.OneOrMore,
+            "(192.168.1.20-100, 10.0.1-3.1-254, 10.0.0.250-10.0.1.5), separated by spaces or commas. None with --engine local.",
+        Arity = ArgumentArity.ZeroOrMore,
     };
 
     public Option<string?> Ports { get; } = new("--ports", "-p")
     {
         Description = "Ports, nmap style: 22,80,8000-8100 | - (all) | -1024 | 60000- | T:1-1024,U:53 | ssh,https. " +
-            "Default: 1-1024 and other well-known service ports.",
+            "Default: 1-1024 and other well-known service ports; with --engine local, all ports of both protocols.",
         HelpName = "spec",
     };
 
@@ -138,13 +139,26 @@ internal sealed class ScanOptionSet
     }
 
     /// <summary>Parses the specs and resolves the targets: every error is reported before anything is scanned.</summary>
+    /// <remarks><paramref name="warn"/> is told of problems that do not stop the scan.</remarks>
     public async Task<(IScanEngine Engine, ScanRequest Request)> BuildAsync(
-        ParseResult parse, TimeProvider time, IHostResolver resolver, CancellationToken cancellationToken)
+        ParseResult parse, TimeProvider time, IHostResolver resolver, CancellationToken cancellationToken, Action<string>? warn = null)
     {
         var requested = parse.GetValue(Ports);
-        var ports = PortSpec.Parse(requested ?? PortSpec.Default.IncludeText, parse.GetValue(ExcludePorts));
         var engineName = parse.GetValue(Engine)!;
-        var engine = ScanEngines.Create(engineName, time, ServiceTable.Default)!;
+        if (string.Equals(engineName, LocalEngine.EngineName, StringComparison.OrdinalIgnoreCase))
+        {
+            RefuseNmapOptions(parse, LocalEngine.EngineName);
+            return BuildSelfScan(parse, time, warn);
+        }
+
+        if (parse.GetValue(Targets) is not { Length: > 0 })
+        {
+            throw new UsageException(
+                $"no targets given: name the hosts or networks to scan, or use --engine {LocalEngine.EngineName} to list this machine's own listening ports");
+        }
+
+        var ports = PortSpec.Parse(requested ?? PortSpec.Default.IncludeText, parse.GetValue(ExcludePorts));
+        var engine = ScanEngines.Create(engineName, time, ServiceTable.Default, warn)!;
         var nmap = engine as NmapEngine;
         if (nmap is null)
         {
@@ -208,6 +222,30 @@ internal sealed class ScanOptionSet
         {
             throw new UsageException($"{name} applies to --engine nmap only; the {engine} engine cannot use it");
         }
+    }
+
+    /// <summary>
+    /// The local engine reads this machine's socket table: it takes no targets, and unprefixed ports apply to TCP
+    /// and UDP alike, all of them by default.
+    /// </summary>
+    private (IScanEngine Engine, ScanRequest Request) BuildSelfScan(ParseResult parse, TimeProvider time, Action<string>? warn)
+    {
+        var stray = (parse.GetValue(Targets) ?? []).Concat(parse.GetValue(Exclude) ?? []).FirstOrDefault();
+        if (stray is not null)
+        {
+            throw new UsageException(
+                $"the {LocalEngine.EngineName} engine reads this machine's own socket table and takes no targets: remove '{stray}'");
+        }
+
+        var ports = PortSpec.Parse(parse.GetValue(Ports) ?? "-", parse.GetValue(ExcludePorts));
+        var (tcp, udp) = (ports.For(Protocol.Tcp), ports.For(Protocol.Udp));
+        if (tcp.IsEmpty && udp.IsEmpty)
+        {
+            throw new UsageException($"no ports left to report in '{ports}'");
+        }
+
+        var engine = ScanEngines.Create(LocalEngine.EngineName, time, ServiceTable.Default, warn)!;
+        return (engine, new ScanRequest(TargetSet.Create(TargetSpec.Empty), tcp, udp, new ScanOptions()));
     }
 
     private static void Positive(Option<int?> option, string name) => option.Validators.Add(result =>

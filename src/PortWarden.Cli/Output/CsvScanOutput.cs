@@ -3,11 +3,14 @@ using PortWarden.Core.Scanning;
 
 namespace PortWarden.Cli.Output;
 
-/// <summary>RFC 4180 CSV, one row per shown port: address,hostname,protocol,port,state,service,reason.</summary>
+/// <summary>
+/// RFC 4180 CSV, one row per shown port: address,hostname,protocol,port,state,service,reason, then the local
+/// socket's bind_address,pid,process,process_path,user (empty for network scans).
+/// </summary>
 internal sealed class CsvScanOutput(TextWriter writer, bool showAll) : IScanOutput
 {
     public Task BeginAsync(ScanSummary summary, CancellationToken cancellationToken) =>
-        writer.WriteLineAsync("address,hostname,protocol,port,state,service,reason".AsMemory(), cancellationToken);
+        writer.WriteLineAsync("address,hostname,protocol,port,state,service,reason,bind_address,pid,process,process_path,user".AsMemory(), cancellationToken);
 
     public async Task WriteAsync(ScanRecord record, CancellationToken cancellationToken)
     {
@@ -20,7 +23,9 @@ internal sealed class CsvScanOutput(TextWriter writer, bool showAll) : IScanOutp
         [
             observation.Target.Address.ToString(), observation.Target.HostName, observation.Protocol.ToWireName(),
             observation.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), observation.State.ToWireName(),
-            observation.Service, observation.Reason,
+            observation.Service, observation.Reason, observation.BindAddress?.ToString(),
+            observation.Process?.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), observation.Process?.Name,
+            observation.Process?.ExecutablePath, observation.Process?.User,
         ];
         await writer.WriteLineAsync(string.Join(',', fields.Select(Csv.Escape)).AsMemory(), cancellationToken).ConfigureAwait(false);
     }

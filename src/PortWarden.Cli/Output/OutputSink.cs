@@ -36,7 +36,9 @@ internal sealed class OutputSink : IAsyncDisposable
         }
 
         var temporary = Path.Combine(directory, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
-        return new OutputSink(new StreamWriter(temporary, append: false, new System.Text.UTF8Encoding(false)), full, temporary);
+        // Large buffers: results are written line by line, and each buffer flush is a write to the file.
+        var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 0);
+        return new OutputSink(new StreamWriter(file, new System.Text.UTF8Encoding(false), bufferSize: 64 * 1024), full, temporary);
     }
 
     public async Task CommitAsync()

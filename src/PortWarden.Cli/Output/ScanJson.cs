@@ -21,6 +21,21 @@ internal static class ScanJson
             json.WriteString("version", detail.Version);
             json.WriteString("extrainfo", detail.ExtraInfo);
         }
+
+        if (observation.BindAddress is { } bind)
+        {
+            json.WriteString("bindAddress", bind.ToString());
+        }
+
+        if (observation.Process is { } process)
+        {
+            json.WriteStartObject("process");
+            json.WriteNumber("pid", process.Pid);
+            json.WriteString("name", process.Name);
+            json.WriteString("path", process.ExecutablePath);
+            json.WriteString("user", process.User);
+            json.WriteEndObject();
+        }
     }
 
     public static void WriteHostFields(Utf8JsonWriter json, HostReport report)

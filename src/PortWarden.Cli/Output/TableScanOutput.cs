@@ -34,22 +34,29 @@ internal sealed class TableScanOutput(TextWriter writer, bool terminal, bool sho
             .ToList();
         if (rows.Count > 0)
         {
-            // A VERSION column only when the engine identified services (nmap -sV).
+            // Extra columns only when some row has something for them: VERSION when the engine identified
+            // services (nmap -sV); BIND and PROCESS for self-scans, which know each port's address and owner.
             var versions = rows.Any(row => row.Port.Detail is not null);
-            var table = new Table().Border(TableBorder.Simple)
-                .AddColumns(versions ? ["HOST", "PORT", "STATE", "SERVICE", "VERSION", "REASON"] : ["HOST", "PORT", "STATE", "SERVICE", "REASON"]);
+            var local = rows.Any(row => row.Port.BindAddress is not null || row.Port.Process is not null);
+            var table = new Table().Border(TableBorder.Simple).AddColumns("HOST", "PORT", "STATE", "SERVICE");
+            table.AddColumns(versions ? ["VERSION", "REASON"] : ["REASON"]);
+            if (local)
+            {
+                table.AddColumns("BIND", "PROCESS");
+            }
+
             foreach (var (host, port) in rows)
             {
                 string[] cells =
                 [
-                    Markup.Escape(host.Target.ToString()),
+                    Markup.Escape(HostCell(host.Target, port)),
                     $"{port.Port.ToString(CultureInfo.InvariantCulture)}/{port.Protocol.ToWireName()}",
                     StateMarkup(port.State),
                     Markup.Escape(port.Service ?? "unknown"),
                     .. versions ? [Markup.Escape(Version(port.Detail))] : Array.Empty<string>(),
                     Markup.Escape(port.Reason),
                 ];
-                table.AddRow(cells);
+                table.AddRow(local ? [.. cells, Markup.Escape(port.BindAddress?.ToString() ?? "-"), Markup.Escape(ProcessCell(port.Process))] : cells);
             }
 
             console.Write(table);
@@ -69,6 +76,18 @@ internal sealed class TableScanOutput(TextWriter writer, bool terminal, bool sho
     private static string Version(ServiceDetail? detail) => detail is null
         ? ""
         : string.Join(' ', new[] { detail.Product, detail.Version, detail.ExtraInfo is null ? null : $"({detail.ExtraInfo})" }.Where(part => !string.IsNullOrEmpty(part)));
+
+    /// <summary>The host; just its name when the BIND column already shows the address it was found on.</summary>
+    private static string HostCell(ScanTarget target, Observation port) =>
+        target.HostName is { } name && target.Address.Equals(port.BindAddress) ? name : target.ToString();
+
+    /// <summary>"name/pid", "pid" when the name could not be read, "-" when the owner is unknown.</summary>
+    private static string ProcessCell(OwningProcess? process) => process switch
+    {
+        null => "-",
+        { Name: null } => process.Pid.ToString(CultureInfo.InvariantCulture),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{process.Name}/{process.Pid}"),
+    };
 
     private static string StateMarkup(PortState state) => state switch
     {
