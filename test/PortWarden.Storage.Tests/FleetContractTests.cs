@@ -180,6 +180,33 @@ public abstract class FleetContractTests
         Assert.Equal(2, (await store.ListPollsAsync(device.Id, 5, Cancel))[0].Counts.HostsUp);
     }
 
+    [Fact]
+    public async Task Starting_a_sharded_poll_again_creates_its_shards_once()
+    {
+        await using var store = await NewStoreAsync();
+        var now = DateTimeOffset.UtcNow;
+        var device = await store.SaveDeviceAsync("lan", DeviceKind.Network, "10.0.0.0/24", Cancel);
+        await store.AddEnrollmentTokenAsync("t1", now, now.AddHours(1), null, Cancel);
+        var agent = (await store.EnrolAgentAsync("t1", "a", null, "c1", now, Cancel))!;
+        await store.SetDeviceAgentsAsync(device.Id, [agent.Id], Cancel);
+        var tracker = await store.SaveTrackerAsync(new Tracker(0, device.Id, "tcp", "1-1024", "", "connect", "none", TrackingPolicy.Default) { ShardSize = 128 }, Cancel);
+        var pollId = Guid.CreateVersion7(now);
+        string[] blocks = ["10.0.0.0-10.0.0.127", "10.0.0.128-10.0.0.255"];
+
+        // A hub that retries the start (its first attempt committed, but the answer was lost) must not double the work.
+        await store.StartShardedPollAsync(pollId, tracker, "connect", now, blocks, Cancel);
+        await store.StartShardedPollAsync(pollId, tracker, "connect", now, blocks, Cancel);
+
+        var leased = new List<string>();
+        while (await store.LeaseShardAsync(agent.Id, now, TimeSpan.FromMinutes(1), Cancel) is { } job)
+        {
+            leased.Add(job.Targets);
+        }
+
+        Assert.Equal(blocks, leased);
+        Assert.Single(await store.ListPollsAsync(device.Id, 10, Cancel));
+    }
+
     /// <summary>A shard's result: one host up with one open port, no events beyond the change set.</summary>
     private static PollResult ShardResult(Device device, Guid pollId, DateTimeOffset at)
     {

@@ -14,7 +14,12 @@ public sealed partial class PostgresStore
         await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var poll = new PollRecord(pollId, tracker.DeviceId, tracker.Id, engine, startedAt, startedAt, PollCounts.None, null);
-        await InsertPollAsync(connection, transaction, poll, "running", cancellationToken).ConfigureAwait(false);
+        if (!await InsertPollAsync(connection, transaction, poll, "running", cancellationToken).ConfigureAwait(false))
+        {
+            // Started before (a retried request): its shards exist already.
+            return;
+        }
+
         await using (var insert = Command(connection, """
             INSERT INTO shards (poll_id, seq, targets, state)
             SELECT @poll, position - 1, targets, 'pending' FROM unnest(@targets) WITH ORDINALITY AS block (targets, position)
