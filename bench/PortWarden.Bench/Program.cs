@@ -11,7 +11,7 @@ return args.FirstOrDefault() switch
 static int Usage()
 {
     Console.Error.WriteLine("usage: PortWarden.Bench scan-vs-nmap --portwarden PATH [--runs N]");
-    Console.Error.WriteLine("       PortWarden.Bench diff-record [--hosts N] [--ports-per-host N]");
+    Console.Error.WriteLine("       PortWarden.Bench diff-record [--hosts N] [--ports-per-host N] [--postgres ADMIN-CONNECTION-STRING]");
     Console.Error.WriteLine("       PortWarden.Bench diff-vs-ndiff --portwarden PATH [--ndiff PATH]");
     return 2;
 }

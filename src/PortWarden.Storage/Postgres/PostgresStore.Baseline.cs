@@ -105,8 +105,9 @@ public sealed partial class PostgresStore
     private static async Task WriteBaselineAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, long deviceId, BaselineChanges changes, CancellationToken cancellationToken)
     {
-        foreach (var batch in LastOfEachKey(changes.Hosts, host => host.Address).Chunk(BatchRows))
+        foreach (var chunk in changes.Hosts.Chunk(BatchRows))
         {
+            var batch = LastOfEachKey(chunk, host => host.Address);
             await using var command = Command(connection, """
                 INSERT INTO baseline_hosts (device_id, host, hostname, state, first_seen, last_changed, pending_state, pending_count,
                     pending_after, pending_seen)
@@ -125,8 +126,9 @@ public sealed partial class PostgresStore
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        foreach (var batch in LastOfEachKey(changes.Ports, row => (row.Host, row.Port.Key)).Chunk(BatchRows))
+        foreach (var chunk in changes.Ports.Chunk(BatchRows))
         {
+            var batch = LastOfEachKey(chunk, row => (row.Host, row.Port.Key));
             await using var command = Command(connection, """
                 INSERT INTO baseline_ports (device_id, host, protocol, port, open, service, detail, process, bind_address, first_seen, last_changed,
                     pending_state, pending_count, pending_after, pending_seen)
@@ -177,15 +179,16 @@ public sealed partial class PostgresStore
     private static string? JsonOrNull(object json) => json as string;
 
     /// <summary>
-    /// The rows with later duplicates dropped. One upsert statement may not touch a row twice, and row-by-row
-    /// writing (the SQLite store) lets the last write of a key win: keep that one.
+    /// A batch without its earlier duplicates. One upsert statement may not touch a row twice, and row-by-row writing
+    /// (the SQLite store) lets the last write of a key win: keep that one. (Batches run in order, so a key repeated
+    /// in a later batch wins too.)
     /// </summary>
-    private static List<T> LastOfEachKey<T, TKey>(IReadOnlyList<T> rows, Func<T, TKey> key)
+    private static List<T> LastOfEachKey<T, TKey>(T[] rows, Func<T, TKey> key)
         where TKey : notnull
     {
-        var seen = new HashSet<TKey>(rows.Count);
-        var kept = new List<T>(rows.Count);
-        for (var i = rows.Count - 1; i >= 0; i--)
+        var seen = new HashSet<TKey>(rows.Length);
+        var kept = new List<T>(rows.Length);
+        for (var i = rows.Length - 1; i >= 0; i--)
         {
             if (seen.Add(key(rows[i])))
             {
