@@ -181,7 +181,7 @@ public abstract class FleetContractTests
     }
 
     [Fact]
-    public async Task Starting_a_sharded_poll_again_creates_its_shards_once()
+    public async Task A_sharded_poll_started_again_after_it_completed_stays_completed()
     {
         await using var store = await NewStoreAsync();
         var now = DateTimeOffset.UtcNow;
@@ -192,18 +192,20 @@ public abstract class FleetContractTests
         var tracker = await store.SaveTrackerAsync(new Tracker(0, device.Id, "tcp", "1-1024", "", "connect", "none", TrackingPolicy.Default) { ShardSize = 128 }, Cancel);
         var pollId = Guid.CreateVersion7(now);
         string[] blocks = ["10.0.0.0-10.0.0.127", "10.0.0.128-10.0.0.255"];
-
-        // A hub that retries the start (its first attempt committed, but the answer was lost) must not double the work.
-        await store.StartShardedPollAsync(pollId, tracker, "connect", now, blocks, Cancel);
-        await store.StartShardedPollAsync(pollId, tracker, "connect", now, blocks, Cancel);
-
-        var leased = new List<string>();
+        Assert.True(await store.StartShardedPollAsync(pollId, tracker, "connect", now, blocks, Cancel));
         while (await store.LeaseShardAsync(agent.Id, now, TimeSpan.FromMinutes(1), Cancel) is { } job)
         {
-            leased.Add(job.Targets);
+            Assert.Equal(ShardRecording.Recorded, await store.RecordShardAsync(job.ShardId, agent.Id, ShardResult(device, pollId, now), Cancel));
         }
 
-        Assert.Equal(blocks, leased);
+        var totals = (await store.ShardTotalsIfCompleteAsync(pollId, Cancel))!;
+        Assert.True(await store.CompleteShardedPollAsync(new PollRecord(pollId, device.Id, tracker.Id, "connect", now, now.AddMinutes(1), totals, null), [], Cancel));
+
+        // A start request retried late (the first attempt committed, its answer was lost) neither revives the poll nor adds shards.
+        Assert.False(await store.StartShardedPollAsync(pollId, tracker, "connect", now, blocks, Cancel));
+
+        Assert.False(await store.HasRunningPollAsync(tracker.Id, Cancel));
+        Assert.Equal(2, (await store.GetPollAsync(pollId, Cancel))!.Counts.HostsScanned);
         Assert.Single(await store.ListPollsAsync(device.Id, 10, Cancel));
     }
 

@@ -66,6 +66,26 @@ public sealed class PostgresConcurrencyTests(PostgresDatabase database) : IClass
     }
 
     [Fact]
+    public async Task Hubs_starting_a_sharded_poll_of_one_tracker_at_once_start_one()
+    {
+        var schema = await database.NewSchemaAsync();
+        await using var hubA = await PostgresStore.OpenAsync(schema, Cancel);
+        await using var hubB = await PostgresStore.OpenAsync(schema, Cancel);
+        var now = DateTimeOffset.UtcNow;
+        var device = await hubA.SaveDeviceAsync("lan", DeviceKind.Network, "10.0.0.0/24", Cancel);
+        var tracker = await hubA.SaveTrackerAsync(new Tracker(0, device.Id, "tcp", "1-1024", "", "connect", "none", TrackingPolicy.Default) { ShardSize = 128 }, Cancel);
+
+        // Eight schedulers (four per hub) see the tracker due at the same moment.
+        var started = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(
+            () => (i % 2 == 0 ? hubA : hubB).StartShardedPollAsync(Guid.CreateVersion7(now), tracker, "connect", now, ["10.0.0.0/25", "10.0.0.128/25"], Cancel),
+            Cancel)));
+
+        Assert.Single(started, ok => ok);
+        Assert.Single(await hubB.ListPollsAsync(device.Id, 10, Cancel));
+        Assert.Equal(2L, await PostgresServer.ExecuteAsync(schema, "SELECT COUNT(*) FROM shards", Cancel));
+    }
+
+    [Fact]
     public async Task Two_hubs_completing_one_sharded_poll_at_once_complete_it_once()
     {
         var schema = await database.NewSchemaAsync();
@@ -231,7 +251,7 @@ public sealed class PostgresConcurrencyTests(PostgresDatabase database) : IClass
         PollId = poll.Id,
         OccurredAt = poll.FinishedAt,
         RecordedAt = poll.FinishedAt,
-        Payload = PollPayloads.PollCompleted(poll, poll.Engine),
+        Payload = PollPayloads.PollCompleted(poll),
     };
 
     /// <summary>A poll's result diffed against a fixed baseline (without recording it), so the same result can be uploaded twice.</summary>

@@ -114,14 +114,17 @@ public sealed partial class PostgresStore
         };
     }
 
-    /// <summary>Inserts the poll row; false when a poll with that id exists already.</summary>
+    /// <summary>
+    /// Inserts the poll row; false when a poll with that id exists already or, for a running poll, when its tracker
+    /// has a running poll (the unique indexes decide, so concurrent inserts cannot both succeed).
+    /// </summary>
     private static async Task<bool> InsertPollAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, PollRecord poll, string status, CancellationToken cancellationToken)
     {
         await using var command = Command(connection, $"""
             INSERT INTO polls ({string.Join(", ", PollColumnNames)}) VALUES (@id, @device, @tracker, @engine, @started, @finished, @hosts, @up, @down,
                 @ports, @open, @closed, @filtered, @changes, @error, @status)
-            ON CONFLICT (id) DO NOTHING
+            ON CONFLICT DO NOTHING
             """, transaction);
         command.Add("id", poll.Id);
         command.Add("device", poll.DeviceId);

@@ -6,7 +6,7 @@ namespace PortWarden.Storage.Postgres;
 
 public sealed partial class PostgresStore
 {
-    public async Task StartShardedPollAsync(
+    public async Task<bool> StartShardedPollAsync(
         Guid pollId, Tracker tracker, string engine, DateTimeOffset startedAt, IReadOnlyList<string> blocks, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tracker);
@@ -16,8 +16,8 @@ public sealed partial class PostgresStore
         var poll = new PollRecord(pollId, tracker.DeviceId, tracker.Id, engine, startedAt, startedAt, PollCounts.None, null);
         if (!await InsertPollAsync(connection, transaction, poll, "running", cancellationToken).ConfigureAwait(false))
         {
-            // Started before (a retried request): its shards exist already.
-            return;
+            // The tracker has a running poll (another hub started it first), or this one was started before.
+            return false;
         }
 
         await using (var insert = Command(connection, """
@@ -31,6 +31,7 @@ public sealed partial class PostgresStore
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     public async Task<ShardJob?> LeaseShardAsync(long agentId, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
