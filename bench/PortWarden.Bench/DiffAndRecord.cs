@@ -1,17 +1,20 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using Npgsql;
 using PortWarden.Core.Ports;
 using PortWarden.Core.Scanning;
 using PortWarden.Core.Targets;
 using PortWarden.Core.Tracking;
+using PortWarden.Storage.Postgres;
 using PortWarden.Storage.Sqlite;
 
 namespace PortWarden.Bench;
 
 /// <summary>
 /// Diff and record of a poll with 1,000,000 open-port observations against a baseline of the same size with
-/// 1% changed (half closed, half opened), on the embedded SQLite store. Observations are generated lazily,
+/// 1% changed (half closed, half opened), on the embedded SQLite store and, given an admin connection string
+/// (--postgres), on a new PostgreSQL database. Observations are generated lazily,
 /// as a scan streams them, so memory is what the tracking side holds.
 /// </summary>
 internal static class DiffAndRecord
@@ -20,19 +23,24 @@ internal static class DiffAndRecord
     {
         var hosts = int.Parse(Option(args, "--hosts") ?? "10000", CultureInfo.InvariantCulture);
         var perHost = int.Parse(Option(args, "--ports-per-host") ?? "100", CultureInfo.InvariantCulture);
+        Console.WriteLine($"{hosts:N0} hosts x {perHost} open ports = {(long)hosts * perHost:N0} observations per poll");
+        Console.WriteLine($"{"store / poll",-40} {"load",9} {"diff",9} {"record",9} {"events",8} {"peak MB",8}");
+        await OnSqliteAsync(hosts, perHost).ConfigureAwait(false);
+        if (Option(args, "--postgres") is { } admin)
+        {
+            await OnPostgresAsync(admin, hosts, perHost).ConfigureAwait(false);
+        }
+
+        return 0;
+    }
+
+    private static async Task OnSqliteAsync(int hosts, int perHost)
+    {
         var directory = Directory.CreateTempSubdirectory("portwarden-bench-diff-");
         try
         {
             await using var store = await SqliteStore.OpenAsync(Path.Combine(directory.FullName, "bench.db"), CancellationToken.None).ConfigureAwait(false);
-            var device = await store.SaveDeviceAsync("bench", DeviceKind.Network, "10.0.0.0/8", CancellationToken.None).ConfigureAwait(false);
-            var tcp = PortSpec.Parse("1-1024").For(Protocol.Tcp);
-
-            Console.WriteLine($"{hosts:N0} hosts x {perHost} open ports = {(long)hosts * perHost:N0} observations per poll");
-            Console.WriteLine($"{"poll",-28} {"load",9} {"diff",9} {"record",9} {"events",8} {"peak MB",8}");
-            await PollAsync(store, device, tcp, "first (records the baseline)", Generate(hosts, perHost, changed: false)).ConfigureAwait(false);
-            device = (await store.FindDeviceAsync("bench", CancellationToken.None).ConfigureAwait(false))!;
-            await PollAsync(store, device, tcp, "second (1% changed)", Generate(hosts, perHost, changed: true)).ConfigureAwait(false);
-            return 0;
+            await PollTwiceAsync(store, "sqlite", hosts, perHost).ConfigureAwait(false);
         }
         finally
         {
@@ -41,7 +49,41 @@ internal static class DiffAndRecord
         }
     }
 
-    private static async Task PollAsync(SqliteStore store, Device device, PortSet tcp, string name, IEnumerable<ScanRecord> records)
+    /// <summary>The same on a new PostgreSQL database, created through an admin connection string and dropped after.</summary>
+    private static async Task OnPostgresAsync(string admin, int hosts, int perHost)
+    {
+        var name = $"portwarden_bench_{Guid.NewGuid():N}";
+        await AdminAsync(admin, $"CREATE DATABASE \"{name}\"").ConfigureAwait(false);
+        try
+        {
+            var settings = new NpgsqlConnectionStringBuilder(admin) { Database = name };
+            await using var store = await PostgresStore.OpenAsync(settings.ConnectionString, CancellationToken.None).ConfigureAwait(false);
+            await PollTwiceAsync(store, "postgresql", hosts, perHost).ConfigureAwait(false);
+        }
+        finally
+        {
+            await AdminAsync(admin, $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)").ConfigureAwait(false);
+        }
+    }
+
+    private static async Task AdminAsync(string admin, string sql)
+    {
+        await using var connection = new NpgsqlConnection(admin);
+        await connection.OpenAsync().ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+    }
+
+    private static async Task PollTwiceAsync(IPortWardenStore store, string storeName, int hosts, int perHost)
+    {
+        var device = await store.SaveDeviceAsync("bench", DeviceKind.Network, "10.0.0.0/8", CancellationToken.None).ConfigureAwait(false);
+        var tcp = PortSpec.Parse("1-1024").For(Protocol.Tcp);
+        await PollAsync(store, device, tcp, $"{storeName}: first (records the baseline)", Generate(hosts, perHost, changed: false)).ConfigureAwait(false);
+        device = (await store.FindDeviceAsync("bench", CancellationToken.None).ConfigureAwait(false))!;
+        await PollAsync(store, device, tcp, $"{storeName}: second (1% changed)", Generate(hosts, perHost, changed: true)).ConfigureAwait(false);
+    }
+
+    private static async Task PollAsync(IPortWardenStore store, Device device, PortSet tcp, string name, IEnumerable<ScanRecord> records)
     {
         var clock = Stopwatch.StartNew();
         var baseline = await store.LoadBaselineAsync(device, CancellationToken.None).ConfigureAwait(false);
@@ -65,7 +107,7 @@ internal static class DiffAndRecord
 
         using var process = Process.GetCurrentProcess();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{name,-28} {load.TotalSeconds,7:0.000} s {compare.TotalSeconds,7:0.000} s {recording.TotalSeconds,7:0.000} s {result.ChangeEvents.Count(),8} {process.PeakWorkingSet64 / (1024 * 1024),8}"));
+            $"{name,-40} {load.TotalSeconds,7:0.000} s {compare.TotalSeconds,7:0.000} s {recording.TotalSeconds,7:0.000} s {result.ChangeEvents.Count(),8} {process.PeakWorkingSet64 / (1024 * 1024),8}"));
     }
 
     /// <summary>Every host with ports 1..perHost open; when changed, 1% of all ports differ: on every 2nd host one port closed and one opened.</summary>

@@ -12,7 +12,7 @@ return args.FirstOrDefault() switch
 static int Usage()
 {
     Console.Error.WriteLine("usage: PortWarden.Bench scan-vs-nmap --portwarden PATH [--runs N]");
-    Console.Error.WriteLine("       PortWarden.Bench diff-record [--hosts N] [--ports-per-host N]");
+    Console.Error.WriteLine("       PortWarden.Bench diff-record [--hosts N] [--ports-per-host N] [--postgres ADMIN-CONNECTION-STRING]");
     Console.Error.WriteLine("       PortWarden.Bench diff-vs-ndiff --portwarden PATH [--ndiff PATH]");
     Console.Error.WriteLine("       PortWarden.Bench local-vs-ss --portwarden [LABEL=]PATH... [--runs N] [--sockets N]");
     return 2;

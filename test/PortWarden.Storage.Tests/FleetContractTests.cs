@@ -180,6 +180,35 @@ public abstract class FleetContractTests
         Assert.Equal(2, (await store.ListPollsAsync(device.Id, 5, Cancel))[0].Counts.HostsUp);
     }
 
+    [Fact]
+    public async Task A_sharded_poll_started_again_after_it_completed_stays_completed()
+    {
+        await using var store = await NewStoreAsync();
+        var now = DateTimeOffset.UtcNow;
+        var device = await store.SaveDeviceAsync("lan", DeviceKind.Network, "10.0.0.0/24", Cancel);
+        await store.AddEnrollmentTokenAsync("t1", now, now.AddHours(1), null, Cancel);
+        var agent = (await store.EnrolAgentAsync("t1", "a", null, "c1", now, Cancel))!;
+        await store.SetDeviceAgentsAsync(device.Id, [agent.Id], Cancel);
+        var tracker = await store.SaveTrackerAsync(new Tracker(0, device.Id, "tcp", "1-1024", "", "connect", "none", TrackingPolicy.Default) { ShardSize = 128 }, Cancel);
+        var pollId = Guid.CreateVersion7(now);
+        string[] blocks = ["10.0.0.0-10.0.0.127", "10.0.0.128-10.0.0.255"];
+        Assert.True(await store.StartShardedPollAsync(pollId, tracker, "connect", now, blocks, Cancel));
+        while (await store.LeaseShardAsync(agent.Id, now, TimeSpan.FromMinutes(1), Cancel) is { } job)
+        {
+            Assert.Equal(ShardRecording.Recorded, await store.RecordShardAsync(job.ShardId, agent.Id, ShardResult(device, pollId, now), Cancel));
+        }
+
+        var totals = (await store.ShardTotalsIfCompleteAsync(pollId, Cancel))!;
+        Assert.True(await store.CompleteShardedPollAsync(new PollRecord(pollId, device.Id, tracker.Id, "connect", now, now.AddMinutes(1), totals, null), [], Cancel));
+
+        // A start request retried late (the first attempt committed, its answer was lost) neither revives the poll nor adds shards.
+        Assert.False(await store.StartShardedPollAsync(pollId, tracker, "connect", now, blocks, Cancel));
+
+        Assert.False(await store.HasRunningPollAsync(tracker.Id, Cancel));
+        Assert.Equal(2, (await store.GetPollAsync(pollId, Cancel))!.Counts.HostsScanned);
+        Assert.Single(await store.ListPollsAsync(device.Id, 10, Cancel));
+    }
+
     /// <summary>A shard's result: one host up with one open port, no events beyond the change set.</summary>
     private static PollResult ShardResult(Device device, Guid pollId, DateTimeOffset at)
     {

@@ -59,6 +59,43 @@ public abstract class StoreContractTests
     }
 
     [Fact]
+    public async Task A_large_poll_round_trips_every_port_and_event()
+    {
+        await using var store = await NewStoreAsync();
+        var device = await store.SaveDeviceAsync("big", DeviceKind.Network, "10.9.0.0/24", Cancel);
+        var hosts = Enumerable.Range(1, 30).Select(h => ($"10.9.0.{h}", Enumerable.Range(1, 1000).ToArray())).ToArray();
+        await StorePolls.PollAsync(store, device, hosts);
+        device = (await store.FindDeviceAsync("big", Cancel))!;
+
+        // Every host closes ports 1-400: 12,000 removals and change events in one poll.
+        var second = await StorePolls.PollAsync(store, device, [.. hosts.Select(h => (h.Item1, h.Item2[400..]))]);
+
+        var baseline = await store.LoadBaselineAsync(device, Cancel);
+        Assert.Equal(30, baseline.Hosts.Count);
+        Assert.All(baseline.Hosts.Values, host => Assert.Equal(Enumerable.Range(401, 600), host.OpenPorts.Select(p => p.Key.Port).Order()));
+        Assert.Equal(30 * 600L, baseline.OpenPortCount);
+        var closed = await store.QueryEventsAsync(new EventQuery { Types = [EventType.PortClosed] }, Cancel).ToListAsync(Cancel);
+        Assert.Equal(second.Events.Where(e => e.Type == EventType.PortClosed).Select(e => e.Id), closed.Select(e => e.Id));
+        Assert.Equal(30 * 400, closed.Count);
+    }
+
+    [Fact]
+    public async Task A_port_written_twice_in_one_poll_keeps_the_last_write()
+    {
+        await using var store = await NewStoreAsync();
+        var device = await store.SaveDeviceAsync("lab", DeviceKind.Host, "10.0.0.1", Cancel);
+        var at = DateTimeOffset.UtcNow;
+        var host = new HostBaseline("10.0.0.1", Core.Scanning.HostState.Up) { FirstSeen = at, LastChanged = at };
+        var first = new PortBaseline(new PortKey(Protocol.Tcp, 22), true) { Service = "first", FirstSeen = at, LastChanged = at };
+        var poll = new PollRecord(Guid.CreateVersion7(at), device.Id, null, "connect", at, at, PollCounts.None, null);
+
+        await store.RecordPollAsync(new PollResult(poll, new BaselineChanges([host, host with { HostName = "last" }], [("10.0.0.1", first), ("10.0.0.1", first with { Service = "last" })], []), [], true), Cancel);
+
+        var stored = (await store.LoadBaselineAsync(device, Cancel)).Hosts["10.0.0.1"];
+        Assert.Equal(("last", "last"), (stored.HostName, stored.Ports[new PortKey(Protocol.Tcp, 22)].Service));
+    }
+
+    [Fact]
     public async Task A_poll_that_fails_to_record_leaves_nothing_behind()
     {
         await using var store = await NewStoreAsync();

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using PortWarden.Core.Tracking;
 using PortWarden.Storage;
+using PortWarden.Storage.Postgres;
 
 namespace PortWarden.Cli.Commands;
 
@@ -9,8 +10,8 @@ internal sealed class StoreOption
 {
     public Option<string?> Option { get; } = new("--db")
     {
-        Description = $"Database: a SQLite file. Default: ${StoreLocation.Variable}, else {StoreLocation.DefaultPath}.",
-        HelpName = "path",
+        Description = $"Database: a SQLite file, or PostgreSQL (postgres://user:password@host:port/db or Host=...;Database=...). Default: ${StoreLocation.Variable}, else {StoreLocation.DefaultPath}.",
+        HelpName = "path|url",
     };
 
     public void AddTo(Command command) => command.Options.Add(Option);
@@ -23,7 +24,7 @@ internal sealed class StoreOption
     public async Task<IPortWardenStore> OpenExistingAsync(ParseResult parse, CancellationToken cancellationToken)
     {
         var location = StoreLocation.Resolve(parse.GetValue(Option));
-        if (!File.Exists(location))
+        if (!PostgresLocation.Matches(location) && !File.Exists(location))
         {
             throw new StoreException($"no database at '{location}' yet: run 'portwarden track' first, or pass --db");
         }

@@ -23,7 +23,12 @@ public sealed partial class SqliteStore
         }
 
         var poll = new PollRecord(pollId, tracker.DeviceId, tracker.Id, engine, startedAt, startedAt, PollCounts.None, null);
-        await InsertPollAsync(connection, transaction, poll, "running", cancellationToken).ConfigureAwait(false);
+        if (!await InsertPollAsync(connection, transaction, poll, "running", cancellationToken).ConfigureAwait(false))
+        {
+            // Started before (a retried request after the poll ended): its shards exist already.
+            return false;
+        }
+
         await using (var insert = Command(connection, "INSERT INTO shards (poll_id, seq, targets, state) VALUES ($poll, $seq, $targets, 'pending')", transaction))
         {
             var p = Parameters(insert, "$poll", "$seq", "$targets");
