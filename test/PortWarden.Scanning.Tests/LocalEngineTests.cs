@@ -4,6 +4,7 @@ using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using PortWarden.Core.Ports;
 using PortWarden.Core.Scanning;
+using PortWarden.NetLab;
 using PortWarden.Scanning.Local;
 using PortWarden.Scanning.Local.Linux;
 using PortWarden.Scanning.Local.Text;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using PortWarden.NetLab;
 using PortWarden.Scanning.Local.Linux;
 
 namespace PortWarden.Scanning.Tests;

@@ -73,11 +73,24 @@ public sealed class LoopbackConnectTests
     {
         // Connecting to a local port from the same ephemeral port connects the socket to itself; only real
         // listeners may be reported open. The whole ephemeral range makes a self-connection likely.
+        // Other programs on the machine open and close listeners meanwhile: watch the socket table for the
+        // whole scan, so a real but short-lived listener is never mistaken for a self-connection.
         var (low, high) = EphemeralRange();
         var listening = ListeningLoopbackPorts();
+        using var watching = new CancellationTokenSource();
+        var watcher = Task.Run(async () =>
+        {
+            while (!watching.IsCancellationRequested)
+            {
+                listening.UnionWith(ListeningLoopbackPorts());
+                await Task.Delay(5, CancellationToken.None);
+            }
+        }, CancellationToken.None);
 
         var result = await Scans.ConnectAsync("127.0.0.1", $"{low}-{high}", cancellationToken: TestContext.Current.CancellationToken);
 
+        await watching.CancelAsync();
+        await watcher;
         listening.UnionWith(ListeningLoopbackPorts());
         var unexplained = result.Ports.Where(o => o.State == PortState.Open && !listening.Contains(o.Port)).Select(o => o.Port).ToList();
         Assert.Empty(unexplained);
@@ -107,9 +120,9 @@ public sealed class LoopbackConnectTests
         return (int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture));
     }
 
-    /// <summary>TCP ports in LISTEN state on any local IPv4 address, from /proc/net/tcp.</summary>
+    /// <summary>TCP ports in LISTEN state on any local address, from /proc/net/tcp and tcp6 (a dual-stack :: listener takes IPv4 too).</summary>
     private static HashSet<int> ListeningLoopbackPorts() =>
-        File.ReadLines("/proc/net/tcp").Skip(1)
+        File.ReadLines("/proc/net/tcp").Skip(1).Concat(File.ReadLines("/proc/net/tcp6").Skip(1))
             .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             .Where(fields => fields[3] == "0A")
             .Select(fields => int.Parse(fields[1].Split(':')[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture))

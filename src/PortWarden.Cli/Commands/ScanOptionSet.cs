@@ -139,12 +139,17 @@ internal sealed class ScanOptionSet
     }
 
     /// <summary>Parses the specs and resolves the targets: every error is reported before anything is scanned.</summary>
-    /// <remarks><paramref name="warn"/> is told of problems that do not stop the scan.</remarks>
+    /// <remarks><paramref name="warn"/> is told of problems that do not stop the scan; <paramref name="self"/> asks for a self-scan (the local engine).</remarks>
     public async Task<(IScanEngine Engine, ScanRequest Request)> BuildAsync(
-        ParseResult parse, TimeProvider time, IHostResolver resolver, CancellationToken cancellationToken, Action<string>? warn = null)
+        ParseResult parse, TimeProvider time, IHostResolver resolver, CancellationToken cancellationToken, Action<string>? warn = null, bool self = false)
     {
         var requested = parse.GetValue(Ports);
-        var engineName = parse.GetValue(Engine)!;
+        if (self && parse.GetResult(Engine) is { Implicit: false } && !string.Equals(parse.GetValue(Engine), LocalEngine.EngineName, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new UsageException($"a self-scan reads this machine's socket table with the {LocalEngine.EngineName} engine: drop --engine {parse.GetValue(Engine)}");
+        }
+
+        var engineName = self ? LocalEngine.EngineName : parse.GetValue(Engine)!;
         if (string.Equals(engineName, LocalEngine.EngineName, StringComparison.OrdinalIgnoreCase))
         {
             RefuseNmapOptions(parse, LocalEngine.EngineName);

@@ -35,10 +35,14 @@ internal static class TrackCommand
             HelpName = "seconds",
         };
         var noProgress = new Option<bool>("--no-progress") { Description = "Do not draw a progress bar on the terminal." };
+        var self = new Option<bool>("--self")
+        {
+            Description = "Track this machine's own listening ports (its socket table, with owning programs); the device is named after the host.",
+        };
 
         var command = new Command("track", "Scan, compare with the stored baseline of the device, record the poll and print what changed.");
         scan.AddTo(command);
-        foreach (var option in new Option[] { name, tracker, confirm, baselineEvents, format, exitCode, wait, noProgress })
+        foreach (var option in new Option[] { self, name, tracker, confirm, baselineEvents, format, exitCode, wait, noProgress })
         {
             command.Options.Add(option);
         }
@@ -68,16 +72,22 @@ internal static class TrackCommand
 
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync("track", streams, async () =>
         {
-            var (engine, request) = await scan.BuildAsync(parse, time, new SystemHostResolver(), cancellationToken).ConfigureAwait(false);
+            var selfScan = parse.GetValue(self);
+            var (engine, request) = await scan.BuildAsync(
+                parse, time, new SystemHostResolver(), cancellationToken, warning => streams.Error.WriteLine($"portwarden track: {warning}"), selfScan).ConfigureAwait(false);
             var targets = string.Join(' ', parse.GetValue(scan.Targets) ?? []);
-            var deviceName = parse.GetValue(name) ?? targets;
+            var deviceName = parse.GetValue(name) ?? (selfScan || targets.Length == 0 ? Environment.MachineName : targets);
             var policy = new TrackingPolicy(parse.GetValue(confirm), parse.GetValue(baselineEvents));
 
             await using var db = await store.OpenAsync(parse, cancellationToken).ConfigureAwait(false);
-            var device = await db.SaveDeviceAsync(deviceName, KindOf(request.Targets), targets, cancellationToken).ConfigureAwait(false);
+            var kind = selfScan || engine.Name == Scanning.Local.LocalEngine.EngineName ? DeviceKind.Self : KindOf(request.Targets);
+            var device = await db.SaveDeviceAsync(deviceName, kind, targets, cancellationToken).ConfigureAwait(false);
             var savedTracker = await db.SaveTrackerAsync(
-                new Tracker(0, device.Id, parse.GetValue(tracker)!, parse.GetValue(scan.Ports) ?? Core.Ports.PortSpec.Default.IncludeText,
-                    parse.GetValue(scan.ExcludePorts) ?? "", engine.Name, "none", policy),
+                new Tracker(0, device.Id, parse.GetValue(tracker)!, parse.GetValue(scan.Ports) ?? (kind == DeviceKind.Self ? "-" : Core.Ports.PortSpec.Default.IncludeText),
+                    parse.GetValue(scan.ExcludePorts) ?? "", engine.Name, "none", policy)
+                {
+                    Mode = kind switch { DeviceKind.Self => TrackerMode.Self, DeviceKind.Network => TrackerMode.Network, _ => TrackerMode.Remote },
+                },
                 cancellationToken).ConfigureAwait(false);
 
             var poll = new PollRequest(device, savedTracker, engine, request, policy) { LockWait = TimeSpan.FromSeconds(parse.GetValue(wait)) };

@@ -16,9 +16,12 @@ public interface IPollSource
     IAsyncEnumerable<ScanRecord> ReadAsync(IProgress<ScanProgress>? progress, CancellationToken cancellationToken);
 }
 
-/// <summary>What a poll source covers: its start and end (null: as the poll runs), and the ports asked about.</summary>
-public sealed record PollCoverage(DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, PortSet Tcp, PortSet Udp)
+/// <summary>What a poll source covers: when its scan started (null: now, as the poll runs), and the ports asked about.</summary>
+public sealed record PollCoverage(DateTimeOffset? StartedAt, PortSet Tcp, PortSet Udp)
 {
+    /// <summary>When the scan ended, known once its records are read (a file's closing statistics); null: now.</summary>
+    public Func<DateTimeOffset?> FinishedAt { get; init; } = () => null;
+
     /// <summary>Things worth telling the user (a truncated file, skipped targets), recorded with the poll as its error when not empty.</summary>
     public Func<IReadOnlyList<string>> Problems { get; init; } = () => [];
 }
@@ -29,7 +32,7 @@ public sealed class EngineSource(IScanEngine engine, ScanRequest request) : IPol
     public string Engine => engine.Name;
 
     public Task<PollCoverage> OpenAsync(CancellationToken cancellationToken) =>
-        Task.FromResult(new PollCoverage(null, null, request.TcpPorts, request.UdpPorts));
+        Task.FromResult(new PollCoverage(null, request.TcpPorts, request.UdpPorts));
 
     public IAsyncEnumerable<ScanRecord> ReadAsync(IProgress<ScanProgress>? progress, CancellationToken cancellationToken) =>
         engine.ScanAsync(request, progress, cancellationToken);

@@ -38,9 +38,10 @@ public sealed class PollRunner(IPortWardenStore store, TimeProvider time)
         }
 
         var started = coverage.StartedAt ?? time.GetUtcNow();
+        // A scan recorded later (an imported file) dates what it saw at its own start, not at the import.
         var context = new PollContext(Guid.CreateVersion7(started), request.Tracker?.Id, started, coverage.Tcp, coverage.Udp, time)
         {
-            ObservedAt = coverage.FinishedAt,
+            ObservedAt = coverage.StartedAt,
         };
         var diff = new PollDiff(baseline, context, request.Policy, new ChangeClassifier(windows));
         var errors = new List<string>();
@@ -57,7 +58,7 @@ public sealed class PollRunner(IPortWardenStore store, TimeProvider time)
         }
 
         errors.AddRange(coverage.Problems());
-        var result = diff.Finish(coverage.FinishedAt ?? time.GetUtcNow(), request.Source.Engine, errors.Count == 0 ? null : string.Join("; ", errors));
+        var result = diff.Finish(coverage.FinishedAt() ?? coverage.StartedAt ?? time.GetUtcNow(), request.Source.Engine, errors.Count == 0 ? null : string.Join("; ", errors));
         await store.RecordPollAsync(result, cancellationToken).ConfigureAwait(false);
         return result;
     }

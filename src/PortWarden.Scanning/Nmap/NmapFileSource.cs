@@ -32,8 +32,9 @@ public sealed class NmapFileSource(string path) : IPollSource, IAsyncDisposable
         // The run's metadata is read with the first host (or the end of a file without hosts).
         hasFirst = await records.MoveNextAsync().ConfigureAwait(false);
         var run = reader.Run ?? throw new ScanFileFormatException(path, 0, 0, "no <nmaprun> element");
-        return new PollCoverage(run.StartedAt, reader.End?.FinishedAt, run.RequestedPorts(Protocol.Tcp) ?? PortSet.Empty, run.RequestedPorts(Protocol.Udp) ?? PortSet.Empty)
+        return new PollCoverage(run.StartedAt, run.RequestedPorts(Protocol.Tcp) ?? PortSet.Empty, run.RequestedPorts(Protocol.Udp) ?? PortSet.Empty)
         {
+            FinishedAt = () => reader.End?.FinishedAt,
             Problems = Problems,
         };
     }

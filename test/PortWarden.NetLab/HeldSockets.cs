@@ -3,18 +3,19 @@ using System.Globalization;
 using System.Net;
 using PortWarden.Core.Ports;
 
-namespace PortWarden.Scanning.Tests;
+namespace PortWarden.NetLab;
 
 /// <summary>
 /// A child process (test/PortWarden.SocketHolder) holding sockets open until disposed: "tcp/ADDRESS" listens,
 /// "udp/ADDRESS" binds, "udp-connected/ADDRESS" binds and connects; each on a free port the child reports.
 /// </summary>
-internal sealed class HeldSockets : IAsyncDisposable
+public sealed class HeldSockets : IAsyncDisposable
 {
     /// <summary>The holder's full name: the kernel's 15-character process name cuts it to "PortWarden.Sock".</summary>
     public const string ProgramName = "PortWarden.SocketHolder";
 
     private readonly Process process;
+    private int disposed;
 
     private HeldSockets(Process process, IReadOnlyList<(Protocol Protocol, IPAddress Address, int Port)> sockets)
     {
@@ -65,13 +66,18 @@ internal sealed class HeldSockets : IAsyncDisposable
     /// <summary>Closes the sockets: the child exits when its stdin closes.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
+
         if (!process.HasExited)
         {
             process.StandardInput.Close();
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             try
             {
-                await process.WaitForExitAsync(timeout.Token);
+                await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
