@@ -16,6 +16,7 @@ public sealed class HttpHubConnection : IHubConnection, IDisposable
     {
         ArgumentNullException.ThrowIfNull(hub);
         http = new HttpClient(Handler(trustedAuthority)) { BaseAddress = hub, Timeout = TimeSpan.FromMinutes(5) };
+        http.DefaultRequestHeaders.Add("X-PortWarden-Version", typeof(HttpHubConnection).Assembly.GetName().Version?.ToString() ?? "unknown");
         if (credential is not null)
         {
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", credential);
@@ -77,7 +78,7 @@ public sealed class HttpHubConnection : IHubConnection, IDisposable
 
         using (response)
         {
-            if (response.StatusCode == HttpStatusCode.NoContent)
+            if (response.StatusCode == HttpStatusCode.NoContent || response.Content.Headers.ContentLength == 0)
             {
                 return null;
             }

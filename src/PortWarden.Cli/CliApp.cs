@@ -19,6 +19,8 @@ internal static class CliApp
             ExportCommand.Create(streams, time),
             DiffCommand.Create(streams),
             ImportCommand.Create(streams, time),
+            ServeCommand.Create(streams, time),
+            AgentCommand.Create(streams, time),
         };
 
         var parseResult = root.Parse(args);

@@ -38,10 +38,10 @@ public sealed class HubAuthentication(
             return Success([new Claim(ClaimTypes.Role, AdminRole), new Claim(ClaimTypes.Name, "admin")]);
         }
 
-        if (Secrets.AgentIdOf(secret) is { } agentId
+        if (Secrets.ParseAgentCredential(secret) is var (agentId, agentSecret)
             && await store.FindAgentAsync(agentId, Context.RequestAborted).ConfigureAwait(false) is { } found
             && !found.Agent.IsRevoked
-            && Secrets.Matches(secret, found.CredentialHash))
+            && Secrets.Matches(agentSecret, found.CredentialHash))
         {
             await store.TouchAgentAsync(agentId, time.GetUtcNow(), Request.Headers["X-PortWarden-Version"].FirstOrDefault(), Context.RequestAborted).ConfigureAwait(false);
             return Success([new Claim(ClaimTypes.Role, AgentRole), new Claim(AgentIdClaim, agentId.ToString(System.Globalization.CultureInfo.InvariantCulture)), new Claim(ClaimTypes.Name, found.Agent.Name)]);

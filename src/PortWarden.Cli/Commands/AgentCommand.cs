@@ -1,0 +1,134 @@
+using System.CommandLine;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using PortWarden.Agent;
+using PortWarden.Agent.Delivery;
+using PortWarden.Agent.Wire;
+using PortWarden.Core.Targets;
+
+namespace PortWarden.Cli.Commands;
+
+/// <summary>`portwarden agent`: enrols with a one-time token (first run), then runs the hub's trackers and delivers every poll exactly once.</summary>
+internal static class AgentCommand
+{
+    public static Command Create(CliStreams streams, TimeProvider time)
+    {
+        var hub = new Option<string?>("--hub") { Description = "The hub's URL, e.g. https://hub.example:5443.", HelpName = "url" };
+        var token = new Option<string?>("--token") { Description = "One-time enrolment token (needed on the first run only).", HelpName = "token" };
+        var dataDir = new Option<string?>("--data-dir")
+        {
+            Description = "Where the agent keeps its credential, its tracker list and undelivered polls. Default: beside the default database, in 'agent'.",
+            HelpName = "dir",
+        };
+        var name = new Option<string?>("--name") { Description = "How the hub lists this agent (default: the host name).", HelpName = "name" };
+        var caCert = new Option<FileInfo?>("--ca-cert") { Description = "Trust only this certificate authority (PEM) for the hub's HTTPS.", HelpName = "file" };
+        var refresh = new Option<int>("--refresh") { Description = "Seconds between asking the hub for trackers.", DefaultValueFactory = _ => 30, HelpName = "seconds" };
+        var maxPolls = new Option<int>("--max-polls") { Description = "Polls run at the same time.", DefaultValueFactory = _ => 2, HelpName = "n" };
+        var grace = new Option<int>("--shutdown-grace") { Description = "Seconds a running poll may take to finish when the agent stops.", DefaultValueFactory = _ => 20, HelpName = "seconds" };
+        var command = new Command("agent", "Run an agent: enrol with the hub, run its trackers on their schedules, deliver every poll (queued on disk while the hub is away).");
+        foreach (var option in new Option[] { hub, token, dataDir, name, caCert, refresh, maxPolls, grace })
+        {
+            command.Options.Add(option);
+        }
+
+        Range(refresh, "--refresh", 1, 3600);
+        Range(maxPolls, "--max-polls", 1, 64);
+        Range(grace, "--shutdown-grace", 0, 3600);
+        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync("agent", streams, async () =>
+        {
+            var state = AgentState.Open(parse.GetValue(dataDir) ?? Path.Combine(Path.GetDirectoryName(Storage.StoreLocation.DefaultPath)!, "agent"));
+            var authority = parse.GetValue(caCert) is { } file ? LoadAuthority(file) : null;
+            var hubUrl = parse.GetValue(hub) is { } text ? HubUrl(text) : null;
+            var identity = await IdentityAsync(state, hubUrl, parse.GetValue(token), parse.GetValue(name), authority, cancellationToken).ConfigureAwait(false);
+            await streams.Error.WriteLineAsync($"PortWarden agent {identity.AgentId} of {identity.Hub}; data in {state.Directory}").ConfigureAwait(false);
+
+            var builder = Host.CreateApplicationBuilder();
+            builder.Logging.ClearProviders();
+            builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
+            builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(parse.GetValue(grace) + 10));
+            using var connection = new HttpHubConnection(identity.Hub, identity.Credential, authority);
+            var outbox = new Outbox(state.OutboxDirectory, time);
+            using var metrics = new AgentMetrics(() => outbox.Count);
+            builder.Services.AddHostedService(provider => new AgentRunner(
+                connection, state, outbox, new PollExecutor(time, new SystemHostResolver(), metrics), time,
+                new AgentOptions
+                {
+                    RefreshInterval = TimeSpan.FromSeconds(parse.GetValue(refresh)),
+                    MaxParallelPolls = parse.GetValue(maxPolls),
+                    ShutdownGrace = TimeSpan.FromSeconds(parse.GetValue(grace)),
+                    TrustedAuthority = authority,
+                },
+                provider.GetRequiredService<ILoggerFactory>()));
+            using var host = builder.Build();
+            await host.RunAsync(cancellationToken).ConfigureAwait(false);
+            return ExitCodes.Success;
+        }, cancellationToken));
+        return command;
+    }
+
+    /// <summary>The stored identity, or a new one from enrolling with the token; a data directory belongs to one hub.</summary>
+    private static async Task<AgentIdentity> IdentityAsync(
+        AgentState state, Uri? hub, string? token, string? name, X509Certificate2? authority, CancellationToken cancellationToken)
+    {
+        if (state.Identity is { } known)
+        {
+            if (hub is not null && hub != known.Hub)
+            {
+                throw new UsageException($"{state.Directory} belongs to agent {known.AgentId} of {known.Hub}; use another --data-dir for {hub}");
+            }
+
+            return known;
+        }
+
+        if (hub is null || token is null)
+        {
+            throw new UsageException($"this agent is not enrolled yet ({state.Directory}): give --hub URL and --token from the hub's enrolment-token API");
+        }
+
+        using var enrolment = new HttpHubConnection(hub, null, authority);
+        EnrolResponse response;
+        try
+        {
+            response = await enrolment.EnrolAsync(new EnrolRequest(token, name ?? Environment.MachineName, Environment.MachineName), cancellationToken).ConfigureAwait(false);
+        }
+        catch (HubRejectedException error)
+        {
+            throw new UsageException($"enrolment refused: {error.Message}");
+        }
+        catch (HubUnavailableException error)
+        {
+            throw new UsageException($"cannot enrol: {error.Message}");
+        }
+
+        var identity = new AgentIdentity(hub, response.AgentId, response.Credential);
+        state.SaveIdentity(identity);
+        return identity;
+    }
+
+    private static Uri HubUrl(string text) =>
+        Uri.TryCreate(text.EndsWith('/') ? text : text + "/", UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+            ? uri
+            : throw new UsageException($"--hub '{text}' is not an http:// or https:// URL");
+
+    private static X509Certificate2 LoadAuthority(FileInfo file)
+    {
+        try
+        {
+            return X509CertificateLoader.LoadCertificateFromFile(file.FullName);
+        }
+        catch (Exception error) when (error is System.Security.Cryptography.CryptographicException or IOException)
+        {
+            throw new UsageException($"cannot read --ca-cert '{file.FullName}': {error.Message}");
+        }
+    }
+
+    private static void Range(Option<int> option, string name, int low, int high) => option.Validators.Add(result =>
+    {
+        if (result.GetValueOrDefault<int>() < low || result.GetValueOrDefault<int>() > high)
+        {
+            result.AddError($"{name} must be between {low} and {high}.");
+        }
+    });
+}

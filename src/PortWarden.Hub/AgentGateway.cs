@@ -1,0 +1,40 @@
+using PortWarden.Agent.Wire;
+using PortWarden.Core.Tracking;
+using PortWarden.Hub.Ingestion;
+
+namespace PortWarden.Hub;
+
+/// <summary>
+/// What an agent may do, for one agent: read its own trackers, lease and renew shards of its devices, and
+/// report polls of its devices. Used by the HTTP API for remote agents and directly by the hub's own agent.
+/// </summary>
+public sealed class AgentGateway(IPortWardenStore store, PollIngestion ingestion, TimeProvider time, HubOptions options)
+{
+    public async Task<IReadOnlyList<TrackerAssignment>> TrackersAsync(long agentId, CancellationToken cancellationToken) =>
+        (await store.ListTrackersForAgentAsync(agentId, cancellationToken).ConfigureAwait(false))
+            .Select(pair => Assignment(pair.Tracker, pair.Device))
+            .ToList();
+
+    public async Task<ShardAssignment?> LeaseShardAsync(long agentId, CancellationToken cancellationToken)
+    {
+        var job = await store.LeaseShardAsync(agentId, time.GetUtcNow(), options.ShardLease, cancellationToken).ConfigureAwait(false);
+        if (job is null)
+        {
+            return null;
+        }
+
+        var tracker = await store.GetTrackerAsync(job.TrackerId, cancellationToken).ConfigureAwait(false);
+        var device = await store.GetDeviceAsync(job.DeviceId, cancellationToken).ConfigureAwait(false);
+        return tracker is null || device is null ? null : new ShardAssignment(job.ShardId, job.PollId, Assignment(tracker, device), job.Targets, job.LeaseUntil);
+    }
+
+    public Task<bool> RenewShardAsync(long agentId, long shardId, CancellationToken cancellationToken) =>
+        store.RenewShardAsync(shardId, agentId, time.GetUtcNow() + options.ShardLease, cancellationToken);
+
+    public Task<UploadReceipt> SubmitPollAsync(long agentId, PollUpload upload, CancellationToken cancellationToken) =>
+        ingestion.IngestAsync(agentId, upload, cancellationToken);
+
+    private static TrackerAssignment Assignment(Tracker tracker, Device device) => new(
+        tracker.Id, tracker.Name, device.Id, device.Name, device.Targets, tracker.Mode.ToWireName(), tracker.Ports, tracker.ExcludePorts,
+        tracker.Engine, tracker.Schedule, tracker.ShardSize, tracker.OptionsJson, tracker.RunRequestedAt);
+}

@@ -1,0 +1,30 @@
+using PortWarden.Agent;
+using PortWarden.Agent.Wire;
+
+namespace PortWarden.Hub.Embedded;
+
+/// <summary>The hub's own agent talks to the hub in-process: the same gateway the HTTP API uses, without the network.</summary>
+public sealed class LocalHubConnection(AgentGateway gateway, long agentId) : IHubConnection
+{
+    public Task<IReadOnlyList<TrackerAssignment>> GetTrackersAsync(CancellationToken cancellationToken) => gateway.TrackersAsync(agentId, cancellationToken);
+
+    public async Task<UploadReceipt> SubmitPollAsync(PollUpload upload, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await gateway.SubmitPollAsync(agentId, upload, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Ingestion.IngestionException error)
+        {
+            throw new HubRejectedException(error.Status, error.Message);
+        }
+        catch (Core.Tracking.StoreException error)
+        {
+            throw new HubUnavailableException(error.Message, error);
+        }
+    }
+
+    public Task<ShardAssignment?> LeaseShardAsync(CancellationToken cancellationToken) => gateway.LeaseShardAsync(agentId, cancellationToken);
+
+    public Task<bool> RenewShardAsync(long shardId, CancellationToken cancellationToken) => gateway.RenewShardAsync(agentId, shardId, cancellationToken);
+}

@@ -1,0 +1,155 @@
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Logging;
+using PortWarden.Agent;
+using PortWarden.Agent.Delivery;
+using PortWarden.Core.Targets;
+using PortWarden.Core.Tracking;
+using PortWarden.Hub.Api;
+using PortWarden.Hub.Auth;
+using PortWarden.Hub.Embedded;
+using PortWarden.Hub.Ingestion;
+using PortWarden.Hub.Sharding;
+using Prometheus;
+
+namespace PortWarden.Hub;
+
+/// <summary>
+/// Composes the hub: the REST API under /api/v1 (admin key or agent credential required, except enrolment),
+/// the OpenAPI document (/openapi/v1.json), /healthz, Prometheus /metrics, the sharded-poll planner, and —
+/// in the single-machine setup — its own agent.
+/// </summary>
+public static class HubApp
+{
+    public static async Task<WebApplication> BuildAsync(
+        HubOptions options, IPortWardenStore store, TimeProvider time, Action<ILoggingBuilder>? logging, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.WebHost.UseUrls([.. options.Urls]);
+        if (options.CertificatePath is not null)
+        {
+            var certificate = LoadCertificate(options);
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate));
+        }
+
+        builder.Logging.ClearProviders();
+        if (logging is null)
+        {
+            builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
+        }
+        else
+        {
+            logging(builder.Logging);
+        }
+
+        var services = builder.Services;
+        services.AddSingleton(store);
+        services.AddSingleton(time);
+        services.AddSingleton(options);
+        services.AddSingleton<IHostResolver, SystemHostResolver>();
+        services.AddSingleton<HubMetrics>();
+        services.AddSingleton<PollIngestion>();
+        services.AddSingleton<AgentGateway>();
+        services.AddHostedService<ShardPlanner>();
+        // Nothing the hub does needs protected payloads: keep the data-protection keys in memory, off the disk.
+        services.AddDataProtection().UseEphemeralDataProtectionProvider();
+        services.AddProblemDetails();
+        services.AddOpenApi();
+        services.AddHealthChecks();
+        services.Configure<JsonOptions>(json =>
+        {
+            json.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            json.SerializerOptions.Converters.Add(new TrackEventConverter());
+        });
+        services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
+        services.AddAuthentication(HubAuthentication.SchemeName)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, HubAuthentication>(HubAuthentication.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(HubAuthentication.AdminRole, policy => policy.RequireRole(HubAuthentication.AdminRole))
+            .AddPolicy(HubAuthentication.AgentRole, policy => policy.RequireRole(HubAuthentication.AgentRole));
+
+        if (options.LocalAgent)
+        {
+            var agentId = await LocalAgentSetup.EnsureAsync(store, options, time, cancellationToken).ConfigureAwait(false);
+            AddLocalAgent(services, options, agentId);
+        }
+
+        var app = builder.Build();
+        app.UseExceptionHandler(handler => handler.Run(WriteErrorAsync));
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        var api = app.MapGroup("/api/v1");
+        AgentsApi.MapEnrolment(api, time);
+        var admin = api.MapGroup("").RequireAuthorization(HubAuthentication.AdminRole);
+        DevicesApi.Map(admin);
+        TrackersApi.Map(admin, time);
+        PlannedChangesApi.Map(admin, time);
+        EventsApi.Map(admin);
+        AgentsApi.MapAdmin(admin, time);
+        AgentApi.Map(api.MapGroup("").RequireAuthorization(HubAuthentication.AgentRole));
+        app.MapOpenApi("/openapi/v1.json");
+        app.MapHealthChecks("/healthz");
+        app.MapMetrics("/metrics");
+        return app;
+    }
+
+    private static void AddLocalAgent(IServiceCollection services, HubOptions options, long agentId)
+    {
+        var state = AgentState.Open(Path.Combine(options.DataDirectory, "agent"));
+        services.AddSingleton(provider => new Outbox(state.OutboxDirectory, provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(provider => new AgentMetrics(() => provider.GetRequiredService<Outbox>().Count));
+        services.AddHostedService(provider => new AgentRunner(
+            new LocalHubConnection(provider.GetRequiredService<AgentGateway>(), agentId),
+            state,
+            provider.GetRequiredService<Outbox>(),
+            new PollExecutor(provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<IHostResolver>(), provider.GetRequiredService<AgentMetrics>()),
+            provider.GetRequiredService<TimeProvider>(),
+            new AgentOptions { RefreshInterval = options.LocalAgentRefresh },
+            provider.GetRequiredService<ILoggerFactory>()));
+    }
+
+    /// <summary>Unreadable request bodies become 400 problem details naming the JSON path at fault; anything else a 500.</summary>
+    private static async Task WriteErrorAsync(HttpContext context)
+    {
+        var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
+        if (error is BadHttpRequestException bad)
+        {
+            var field = (bad.InnerException as JsonException)?.Path ?? "body";
+            var message = bad.InnerException is JsonException json ? json.Message : bad.Message;
+            context.Response.StatusCode = bad.StatusCode;
+            await Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, title: "The request could not be read.")
+                .ExecuteAsync(context).ConfigureAwait(false);
+            return;
+        }
+
+        context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = { Status = 500, Title = "The hub failed to handle the request.", Detail = error?.Message },
+        }).ConfigureAwait(false);
+    }
+
+    private static X509Certificate2 LoadCertificate(HubOptions options)
+    {
+        var path = options.CertificatePath!;
+        try
+        {
+            return options.CertificateKeyPath is { } key
+                ? X509Certificate2.CreateFromPemFile(path, key)
+                : X509CertificateLoader.LoadPkcs12FromFile(path, options.CertificatePassword);
+        }
+        catch (Exception error) when (error is System.Security.Cryptography.CryptographicException or IOException)
+        {
+            throw new FormatException($"cannot load the HTTPS certificate '{path}': {error.Message}", error);
+        }
+    }
+}
