@@ -15,10 +15,10 @@ public sealed class AgentMetrics : IDisposable
     public AgentMetrics(Func<int> outboxDepth)
     {
         meter = new Meter(MeterName);
-        polls = meter.CreateCounter<long>("portwarden_agent_polls", description: "Polls run, by result");
-        ports = meter.CreateCounter<long>("portwarden_agent_ports_scanned", description: "Ports decided by polls (its rate is the scan rate)");
-        duration = meter.CreateHistogram<double>("portwarden_agent_poll_duration", unit: "s", description: "Poll durations");
-        meter.CreateObservableGauge("portwarden_agent_outbox_depth", outboxDepth, description: "Polls waiting for delivery to the hub");
+        polls = meter.CreateCounter<long>("polls", description: "Polls run, by result");
+        ports = meter.CreateCounter<long>("ports_scanned", description: "Ports decided by polls (its rate is the scan rate)");
+        duration = meter.CreateHistogram<double>("poll_duration", unit: "s", description: "Poll durations");
+        meter.CreateObservableGauge("outbox_depth", outboxDepth, description: "Polls waiting for delivery to the hub");
     }
 
     public void PollFinished(string engine, bool failed, long portsDecided, TimeSpan elapsed)

@@ -42,6 +42,7 @@ public static class HubApp
         if (logging is null)
         {
             builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
+            builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         }
         else
         {
@@ -81,6 +82,12 @@ public static class HubApp
         }
 
         var app = builder.Build();
+
+        // Created now, so its instruments are exported from the first scrape on; the adapter publishes .NET meters
+        // (the hub's and its agent's) as Prometheus metrics.
+        app.Services.GetRequiredService<HubMetrics>();
+        // prometheus-net's registry is process-wide: the adapter lives as long as the process (starting it again is a no-op).
+        _ = MeterAdapter.StartListening();
         app.UseExceptionHandler(handler => handler.Run(WriteErrorAsync));
         app.UseStatusCodePages();
         app.UseAuthentication();

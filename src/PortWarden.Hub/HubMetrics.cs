@@ -3,7 +3,7 @@ using PortWarden.Core.Tracking;
 
 namespace PortWarden.Hub;
 
-/// <summary>The hub's meters (.NET Meter "PortWarden.Hub"), exposed at /metrics for Prometheus.</summary>
+/// <summary>The hub's meters (.NET Meter "PortWarden.Hub"), exposed at /metrics for Prometheus as portwarden_hub_*.</summary>
 public sealed class HubMetrics : IDisposable
 {
     public const string MeterName = "PortWarden.Hub";
@@ -15,9 +15,9 @@ public sealed class HubMetrics : IDisposable
 
     public HubMetrics()
     {
-        polls = meter.CreateCounter<long>("portwarden_hub_polls_ingested", description: "Poll and shard uploads ingested, by outcome");
-        events = meter.CreateCounter<long>("portwarden_hub_events_recorded", description: "Events recorded, by type");
-        ingestion = meter.CreateHistogram<double>("portwarden_hub_ingestion_duration", unit: "s", description: "Time to diff and record an upload");
+        polls = meter.CreateCounter<long>("polls_ingested", description: "Poll and shard uploads ingested, by outcome");
+        events = meter.CreateCounter<long>("events_recorded", description: "Events recorded, by type");
+        ingestion = meter.CreateHistogram<double>("ingestion_duration", unit: "s", description: "Time to diff and record an upload");
     }
 
     public void Ingested(string outcome, IEnumerable<TrackEvent> recorded, TimeSpan elapsed)

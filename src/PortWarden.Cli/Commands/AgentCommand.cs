@@ -26,9 +26,14 @@ internal static class AgentCommand
         var caCert = new Option<FileInfo?>("--ca-cert") { Description = "Trust only this certificate authority (PEM) for the hub's HTTPS.", HelpName = "file" };
         var refresh = new Option<int>("--refresh") { Description = "Seconds between asking the hub for trackers.", DefaultValueFactory = _ => 30, HelpName = "seconds" };
         var maxPolls = new Option<int>("--max-polls") { Description = "Polls run at the same time.", DefaultValueFactory = _ => 2, HelpName = "n" };
+        var metricsUrl = new Option<string?>("--metrics-url")
+        {
+            Description = "Serve Prometheus metrics (polls, scan rate, outbox depth) at this address, e.g. http://127.0.0.1:9464/.",
+            HelpName = "url",
+        };
         var grace = new Option<int>("--shutdown-grace") { Description = "Seconds a running poll may take to finish when the agent stops.", DefaultValueFactory = _ => 20, HelpName = "seconds" };
         var command = new Command("agent", "Run an agent: enrol with the hub, run its trackers on their schedules, deliver every poll (queued on disk while the hub is away).");
-        foreach (var option in new Option[] { hub, token, dataDir, name, caCert, refresh, maxPolls, grace })
+        foreach (var option in new Option[] { hub, token, dataDir, name, caCert, refresh, maxPolls, grace, metricsUrl })
         {
             command.Options.Add(option);
         }
@@ -62,6 +67,7 @@ internal static class AgentCommand
                 },
                 provider.GetRequiredService<ILoggerFactory>()));
             using var host = builder.Build();
+            using var exporter = parse.GetValue(metricsUrl) is { } url ? StartMetrics(url) : null;
             await host.RunAsync(cancellationToken).ConfigureAwait(false);
             return ExitCodes.Success;
         }, cancellationToken));
@@ -105,6 +111,28 @@ internal static class AgentCommand
         var identity = new AgentIdentity(hub, response.AgentId, response.Credential);
         state.SaveIdentity(identity);
         return identity;
+    }
+
+    private static Both StartMetrics(string url)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != "http")
+        {
+            throw new UsageException($"--metrics-url '{url}' is not an http:// URL");
+        }
+
+        var adapter = Prometheus.MeterAdapter.StartListening();
+        var server = new Prometheus.KestrelMetricServer(uri.Host, uri.Port, uri.AbsolutePath.TrimEnd('/') is { Length: > 0 } path ? path : "/metrics");
+        server.Start();
+        return new Both(server, adapter);
+    }
+
+    private sealed class Both(IDisposable first, IDisposable second) : IDisposable
+    {
+        public void Dispose()
+        {
+            first.Dispose();
+            second.Dispose();
+        }
     }
 
     private static Uri HubUrl(string text) =>
