@@ -54,7 +54,7 @@ internal sealed class TestHub : IAsyncDisposable
     {
         var settings = (options ?? new HubOptions { DataDirectory = DataDirectory, LocalAgent = false }) with
         {
-            Urls = [$"http://127.0.0.1:{port}"],
+            Urls = [$"{(options?.CertificatePath is null ? "http" : "https")}://127.0.0.1:{port}"],
             DataDirectory = DataDirectory,
             AdminKey = AdminKey,
         };
@@ -62,8 +62,13 @@ internal sealed class TestHub : IAsyncDisposable
         app = await HubApp.BuildAsync(settings, Store, TimeProvider.System, logging => logging.SetMinimumLevel(LogLevel.Warning), cancellationToken);
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        BaseAddress = new Uri(address.TrimEnd('/') + "/");
-        Admin.BaseAddress = BaseAddress;
+        var baseAddress = new Uri(address.TrimEnd('/') + "/");
+        if (Admin.BaseAddress != baseAddress)
+        {
+            Admin.BaseAddress = baseAddress;
+        }
+
+        BaseAddress = baseAddress;
     }
 
     public async Task StopAsync()

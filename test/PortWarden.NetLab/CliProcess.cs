@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
-namespace PortWarden.Cli.Tests;
+namespace PortWarden.NetLab;
 
-/// <summary>The real portwarden executable, started as a child process, with its output and exit as a shell sees them.</summary>
-internal static partial class CliProcess
+/// <summary>The real portwarden executable (portwarden.dll beside the test assembly), started as a child process, with its output and exit as a shell sees them.</summary>
+public static partial class CliProcess
 {
     public const int SigInt = 2;
     public const int SigKill = 9;
@@ -24,6 +24,20 @@ internal static partial class CliProcess
         }
 
         return Process.Start(start)!;
+    }
+
+    /// <summary>Starts a long-running portwarden (serve, agent) whose output goes to a log file, so its pipes never fill up.</summary>
+    public static Process StartLogged(string logPath, params string[] args)
+    {
+        var process = Start(args);
+        var log = TextWriter.Synchronized(new StreamWriter(logPath, append: true) { AutoFlush = true });
+        process.OutputDataReceived += (_, line) => log.WriteLine(line.Data);
+        process.ErrorDataReceived += (_, line) => log.WriteLine(line.Data);
+        process.Exited += (_, _) => log.Dispose();
+        process.EnableRaisingEvents = true;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
     }
 
     public static async Task<(int Code, string Output, string Error)> FinishAsync(Process process, TimeSpan limit, CancellationToken cancellationToken)
