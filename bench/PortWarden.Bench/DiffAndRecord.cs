@@ -1,13 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using Npgsql;
 using PortWarden.Core.Ports;
 using PortWarden.Core.Scanning;
 using PortWarden.Core.Targets;
 using PortWarden.Core.Tracking;
-using PortWarden.Storage.Postgres;
-using PortWarden.Storage.Sqlite;
 
 namespace PortWarden.Bench;
 
@@ -25,53 +22,13 @@ internal static class DiffAndRecord
         var perHost = int.Parse(Option(args, "--ports-per-host") ?? "100", CultureInfo.InvariantCulture);
         Console.WriteLine($"{hosts:N0} hosts x {perHost} open ports = {(long)hosts * perHost:N0} observations per poll");
         Console.WriteLine($"{"store / poll",-40} {"load",9} {"diff",9} {"record",9} {"events",8} {"peak MB",8}");
-        await OnSqliteAsync(hosts, perHost).ConfigureAwait(false);
+        await ScratchStores.SqliteAsync(store => PollTwiceAsync(store, "sqlite", hosts, perHost)).ConfigureAwait(false);
         if (Option(args, "--postgres") is { } admin)
         {
-            await OnPostgresAsync(admin, hosts, perHost).ConfigureAwait(false);
+            await ScratchStores.PostgresAsync(admin, store => PollTwiceAsync(store, "postgresql", hosts, perHost)).ConfigureAwait(false);
         }
 
         return 0;
-    }
-
-    private static async Task OnSqliteAsync(int hosts, int perHost)
-    {
-        var directory = Directory.CreateTempSubdirectory("portwarden-bench-diff-");
-        try
-        {
-            await using var store = await SqliteStore.OpenAsync(Path.Combine(directory.FullName, "bench.db"), CancellationToken.None).ConfigureAwait(false);
-            await PollTwiceAsync(store, "sqlite", hosts, perHost).ConfigureAwait(false);
-        }
-        finally
-        {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            directory.Delete(recursive: true);
-        }
-    }
-
-    /// <summary>The same on a new PostgreSQL database, created through an admin connection string and dropped after.</summary>
-    private static async Task OnPostgresAsync(string admin, int hosts, int perHost)
-    {
-        var name = $"portwarden_bench_{Guid.NewGuid():N}";
-        await AdminAsync(admin, $"CREATE DATABASE \"{name}\"").ConfigureAwait(false);
-        try
-        {
-            var settings = new NpgsqlConnectionStringBuilder(admin) { Database = name };
-            await using var store = await PostgresStore.OpenAsync(settings.ConnectionString, CancellationToken.None).ConfigureAwait(false);
-            await PollTwiceAsync(store, "postgresql", hosts, perHost).ConfigureAwait(false);
-        }
-        finally
-        {
-            await AdminAsync(admin, $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)").ConfigureAwait(false);
-        }
-    }
-
-    private static async Task AdminAsync(string admin, string sql)
-    {
-        await using var connection = new NpgsqlConnection(admin);
-        await connection.OpenAsync().ConfigureAwait(false);
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync().ConfigureAwait(false);
     }
 
     private static async Task PollTwiceAsync(IPortWardenStore store, string storeName, int hosts, int perHost)

@@ -4,6 +4,7 @@ return args.FirstOrDefault() switch
 {
     "scan-vs-nmap" => await ScanVersusNmap.RunAsync(args[1..]).ConfigureAwait(false),
     "diff-record" => await DiffAndRecord.RunAsync(args[1..]).ConfigureAwait(false),
+    "hub-ingest" => await HubIngestion.RunAsync(args[1..]).ConfigureAwait(false),
     "diff-vs-ndiff" => await DiffVersusNdiff.RunAsync(args[1..]).ConfigureAwait(false),
     "local-vs-ss" => await LocalVersusSs.RunAsync(args[1..]).ConfigureAwait(false),
     _ => Usage(),
