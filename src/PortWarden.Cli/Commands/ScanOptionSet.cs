@@ -189,23 +189,12 @@ internal sealed class ScanOptionSet
             resolver,
             cancellationToken).ConfigureAwait(false);
 
-        var defaults = new ScanOptions();
-        var options = defaults with
+        var options = TrackerOptions(parse).ToScanOptions() with
         {
-            MaxTimeout = parse.GetValue(Timeout) is { } ms ? TimeSpan.FromMilliseconds(ms) : defaults.MaxTimeout,
-            Concurrency = parse.GetValue(Concurrency) ?? defaults.Concurrency,
-            RatePerSecond = parse.GetValue(Rate),
-            MaxRetries = parse.GetValue(Retries) ?? defaults.MaxRetries,
-            HostDiscovery = !parse.GetValue(NoDiscovery),
             NmapPath = parse.GetValue(NmapPath),
             ServiceDetection = parse.GetValue(ServiceDetection),
             TcpScanType = parse.GetValue(ScanType),
             NmapExtraArguments = parse.GetValue(NmapOptions) ?? [],
-        };
-        options = options with
-        {
-            MinTimeout = options.MinTimeout < options.MaxTimeout ? options.MinTimeout : options.MaxTimeout,
-            InitialTimeout = options.InitialTimeout < options.MaxTimeout ? options.InitialTimeout : options.MaxTimeout,
         };
         var request = new ScanRequest(targets, tcp, udp, options);
 
@@ -213,6 +202,16 @@ internal sealed class ScanOptionSet
         nmap?.Plan(request);
         return (engine, request);
     }
+
+    /// <summary>The probing options given on the command line, as a tracker stores them.</summary>
+    public Core.Tracking.TrackerOptions TrackerOptions(ParseResult parse) => new()
+    {
+        TimeoutMs = parse.GetValue(Timeout),
+        Concurrency = parse.GetValue(Concurrency),
+        Rate = parse.GetValue(Rate),
+        Retries = parse.GetValue(Retries),
+        NoDiscovery = parse.GetValue(NoDiscovery) ? true : null,
+    };
 
     private void RefuseNmapOptions(ParseResult parse, string engine)
     {

@@ -86,6 +86,7 @@ internal static class TrackCommand
                 new Tracker(0, device.Id, parse.GetValue(tracker)!, parse.GetValue(scan.Ports) ?? (kind == DeviceKind.Self ? "-" : Core.Ports.PortSpec.Default.IncludeText),
                     parse.GetValue(scan.ExcludePorts) ?? "", engine.Name, "none", policy)
                 {
+                    OptionsJson = scan.TrackerOptions(parse).ToJson(),
                     Mode = kind switch { DeviceKind.Self => TrackerMode.Self, DeviceKind.Network => TrackerMode.Network, _ => TrackerMode.Remote },
                 },
                 cancellationToken).ConfigureAwait(false);
