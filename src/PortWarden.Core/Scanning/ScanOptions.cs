@@ -26,4 +26,7 @@ public sealed record ScanOptions
 
     /// <summary>Hosts scanned at the same time.</summary>
     public int HostParallelism { get; init; } = 256;
+
+    /// <summary>Local addresses to send probes from (engines that support it, e.g. udp), or null for the system's choice.</summary>
+    public SourceAddressSpec? SourceAddresses { get; init; }
 }
