@@ -89,12 +89,14 @@ public sealed class LabHost : IAsyncDisposable
     }
 
     /// <summary>
-    /// Opens a UDP socket inside the namespace that answers each datagram with <paramref name="answer"/>'s result,
-    /// or never answers when <paramref name="answer"/> is null or returns null; on all addresses unless <paramref name="address"/> is given.
+    /// Opens UDP sockets inside the namespace that answer each datagram with <paramref name="answer"/>'s result, or
+    /// never answer when <paramref name="answer"/> is null or returns null; on every live address (IPv4 and IPv6)
+    /// unless <paramref name="address"/> is given.
     /// </summary>
     public LabUdpResponder ListenUdp(int port, Func<byte[], byte[]?>? answer = null, IPAddress? address = null)
     {
-        var responder = NamespaceThread.Run(Namespace, () => LabUdpResponder.Open(address ?? IPAddress.Any, port, answer));
+        IPAddress[] addresses = address is not null ? [address] : [.. Addresses, .. AddressV6 is null ? Array.Empty<IPAddress>() : [AddressV6]];
+        var responder = NamespaceThread.Run(Namespace, () => LabUdpResponder.Open(addresses, port, answer));
         lock (listeners)
         {
             responders.Add(responder);

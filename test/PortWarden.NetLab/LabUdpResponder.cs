@@ -4,55 +4,59 @@ using System.Net.Sockets;
 namespace PortWarden.NetLab;
 
 /// <summary>
-/// A UDP socket inside a lab host that answers each datagram with what its answer function returns, or, when
-/// the function returns null (or there is none), stays silent like a service that ignores what it does not
-/// understand. Runs until disposed.
+/// UDP sockets inside a lab host, one per address (so every answer leaves from the address it was sent to, as
+/// real servers ensure), that answer each datagram with what the answer function returns, or, when it returns
+/// null (or there is none), stay silent like a service that ignores what it does not understand. Run until disposed.
 /// </summary>
 public sealed class LabUdpResponder : IAsyncDisposable
 {
-    private readonly Socket socket;
+    private readonly List<Socket> sockets;
     private readonly Func<byte[], byte[]?>? answer;
     private readonly CancellationTokenSource stop = new();
-    private readonly Task loop;
+    private readonly List<Task> loops;
     private int received;
 
-    private LabUdpResponder(Socket socket, Func<byte[], byte[]?>? answer)
+    private LabUdpResponder(List<Socket> sockets, Func<byte[], byte[]?>? answer)
     {
-        this.socket = socket;
+        this.sockets = sockets;
         this.answer = answer;
-        EndPoint = (IPEndPoint)socket.LocalEndPoint!;
-        loop = ServeAsync();
+        Port = ((IPEndPoint)sockets[0].LocalEndPoint!).Port;
+        loops = sockets.Select(ServeAsync).ToList();
     }
 
-    public IPEndPoint EndPoint { get; }
-
-    public int Port => EndPoint.Port;
+    public int Port { get; }
 
     /// <summary>Datagrams received so far.</summary>
     public int Received => Volatile.Read(ref received);
 
-    /// <summary>Binds <paramref name="address"/>:<paramref name="port"/> in the current thread's namespace.</summary>
-    public static LabUdpResponder Open(IPAddress address, int port, Func<byte[], byte[]?>? answer)
+    /// <summary>Binds each of <paramref name="addresses"/> at <paramref name="port"/> in the current thread's namespace.</summary>
+    public static LabUdpResponder Open(IEnumerable<IPAddress> addresses, int port, Func<byte[], byte[]?>? answer)
     {
-        var socket = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        var sockets = new List<Socket>();
         try
         {
-            if (address.AddressFamily == AddressFamily.InterNetworkV6)
+            foreach (var address in addresses)
             {
-                socket.DualMode = false;
+                var socket = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+                sockets.Add(socket);
+                if (address.AddressFamily == AddressFamily.InterNetworkV6)
+                {
+                    socket.DualMode = false;
+                }
+
+                socket.Bind(new IPEndPoint(address, port));
             }
 
-            socket.Bind(new IPEndPoint(address, port));
-            return new LabUdpResponder(socket, answer);
+            return new LabUdpResponder(sockets, answer);
         }
         catch
         {
-            socket.Dispose();
+            sockets.ForEach(socket => socket.Dispose());
             throw;
         }
     }
 
-    private async Task ServeAsync()
+    private async Task ServeAsync(Socket socket)
     {
         var buffer = new byte[65536];
         EndPoint any = socket.AddressFamily == AddressFamily.InterNetwork ? new IPEndPoint(IPAddress.Any, 0) : new IPEndPoint(IPAddress.IPv6Any, 0);
@@ -81,8 +85,8 @@ public sealed class LabUdpResponder : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await stop.CancelAsync().ConfigureAwait(false);
-        socket.Dispose();
-        await loop.ConfigureAwait(false);
+        sockets.ForEach(socket => socket.Dispose());
+        await Task.WhenAll(loops).ConfigureAwait(false);
         stop.Dispose();
     }
 }
