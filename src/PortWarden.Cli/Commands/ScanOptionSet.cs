@@ -3,6 +3,8 @@ using PortWarden.Core.Ports;
 using PortWarden.Core.Scanning;
 using PortWarden.Core.Targets;
 using PortWarden.Scanning;
+using PortWarden.Scanning.Checkpoints;
+using PortWarden.Scanning.Udp;
 
 namespace PortWarden.Cli.Commands;
 
@@ -13,13 +15,14 @@ internal sealed class ScanOptionSet
     {
         Description = "Hosts and networks: addresses, host names, CIDR blocks (10.0.0.0/24, fd00::/120), ranges " +
             "(192.168.1.20-100, 10.0.1-3.1-254, 10.0.0.250-10.0.1.5), separated by spaces or commas.",
-        Arity = ArgumentArity.OneOrMore,
+        Arity = ArgumentArity.ZeroOrMore,
     };
 
     public Option<string?> Ports { get; } = new("--ports", "-p")
     {
         Description = "Ports, nmap style: 22,80,8000-8100 | - (all) | -1024 | 60000- | T:1-1024,U:53 | ssh,https. " +
-            "Default: 1-1024 and other well-known service ports.",
+            "UDP is scanned when the spec names UDP ports (U:) or --engine udp is chosen; ports without a prefix then " +
+            "count for both protocols. Default: 1-1024 and other well-known service ports.",
         HelpName = "spec",
     };
 
@@ -36,11 +39,18 @@ internal sealed class ScanOptionSet
         HelpName = "spec",
     };
 
-    public Option<string> Engine { get; } = new("--engine")
+    public Option<string?> Engine { get; } = new("--engine")
     {
-        Description = $"Scan engine: {string.Join(", ", ScanEngines.Names)}.",
-        DefaultValueFactory = _ => ScanEngines.Names[0],
+        Description = $"Scan engine: {string.Join(", ", ScanEngines.Names)}. Default: connect for TCP ports and udp for UDP ports, both in one scan when the ports name both.",
         HelpName = "name",
+    };
+
+    public Option<string?> SourceAddresses { get; } = new("--source-addresses")
+    {
+        Description = "UDP: send probes from these local addresses (198.18.5.10-73, a list or a CIDR block), or from the first N " +
+            "addresses (in ascending order) of the interface that reaches each target. Targets limit ICMP errors per source " +
+            "address, so more sources scan closed ports faster. Default: the system's choice (one source).",
+        HelpName = "addresses|N",
     };
 
     public Option<int?> Timeout { get; } = new("--timeout")
@@ -80,7 +90,7 @@ internal sealed class ScanOptionSet
     public void AddTo(Command command)
     {
         command.Arguments.Add(Targets);
-        foreach (var option in new Option[] { Ports, ExcludePorts, Exclude, Engine, Timeout, Concurrency, Rate, Retries, NoDiscovery, AllowLarge })
+        foreach (var option in new Option[] { Ports, ExcludePorts, Exclude, Engine, SourceAddresses, Timeout, Concurrency, Rate, Retries, NoDiscovery, AllowLarge })
         {
             command.Options.Add(option);
         }
@@ -103,39 +113,57 @@ internal sealed class ScanOptionSet
         });
         Engine.Validators.Add(result =>
         {
-            var name = result.GetValueOrDefault<string>();
-            if (!ScanEngines.Names.Contains(name, StringComparer.OrdinalIgnoreCase))
+            var name = result.GetValueOrDefault<string?>();
+            if (name is not null && !ScanEngines.Names.Contains(name, StringComparer.OrdinalIgnoreCase))
             {
                 result.AddError($"unknown engine '{name}'; available: {string.Join(", ", ScanEngines.Names)}.");
             }
         });
     }
 
-    /// <summary>Parses the specs and resolves the targets: every error is reported before anything is scanned.</summary>
-    public async Task<(IScanEngine Engine, ScanRequest Request)> BuildAsync(
-        ParseResult parse, TimeProvider time, IHostResolver resolver, CancellationToken cancellationToken)
+    /// <summary>
+    /// Parses the specs, picks the engine and resolves the targets: every error is reported before anything is scanned.
+    /// When <paramref name="resuming"/> is given, targets and ports left out come from it, and the scan must be the same.
+    /// </summary>
+    public async Task<(IScanEngine Engine, ScanRequest Request, ScanDefinition Definition)> BuildAsync(
+        ParseResult parse, TimeProvider time, IHostResolver resolver, CancellationToken cancellationToken, ScanDefinition? resuming = null)
     {
+        var targetText = string.Join(' ', parse.GetValue(Targets) ?? []);
+        var excludeText = string.Join(' ', parse.GetValue(Exclude) ?? []);
         var requested = parse.GetValue(Ports);
-        var ports = PortSpec.Parse(requested ?? PortSpec.Default.IncludeText, parse.GetValue(ExcludePorts));
-        var engineName = parse.GetValue(Engine)!;
-        var engine = ScanEngines.Create(engineName, time, ServiceTable.Default)!;
-        if (requested is not null && ports.NamesExplicitly(Protocol.Udp))
+        var excludePorts = parse.GetValue(ExcludePorts);
+        if (resuming is not null)
         {
-            throw new UsageException($"the {engine.Name} engine scans TCP only, and this version has no UDP engine: remove the U: ports");
+            targetText = targetText.Length > 0 ? targetText : resuming.Targets;
+            excludeText = excludeText.Length > 0 || targetText != resuming.Targets ? excludeText : resuming.Exclude;
+            requested ??= resuming.Ports;
+            excludePorts ??= resuming.ExcludePorts.Length > 0 ? resuming.ExcludePorts : null;
         }
 
-        var tcp = ports.For(Protocol.Tcp);
-        if (tcp.IsEmpty)
+        if (targetText.Length == 0)
         {
-            throw new UsageException($"no TCP ports left to scan in '{ports}'");
+            throw new UsageException("no targets given");
         }
 
-        var targets = await TargetSet.ParseAsync(
-            string.Join(' ', parse.GetValue(Targets) ?? []),
-            string.Join(' ', parse.GetValue(Exclude) ?? []),
-            parse.GetValue(AllowLarge),
-            resolver,
-            cancellationToken).ConfigureAwait(false);
+        var ports = PortSpec.Parse(requested ?? PortSpec.Default.IncludeText, excludePorts);
+        var (engine, tcp, udp) = ChooseEngine(parse.GetValue(Engine), ports, explicitSpec: requested is not null, time);
+        var sources = parse.GetValue(SourceAddresses) is { } sourceText ? SourceAddressSpec.Parse(sourceText) : null;
+        if (sources is not null)
+        {
+            if (udp.IsEmpty)
+            {
+                throw new UsageException("--source-addresses is used by the udp engine, and this scan has no UDP ports");
+            }
+
+            SourceAddressResolver.Validate(sources);
+        }
+
+        var targets = await TargetSet.ParseAsync(targetText, excludeText, parse.GetValue(AllowLarge), resolver, cancellationToken).ConfigureAwait(false);
+        if (sources?.Count is not null && targets.Enumerate().FirstOrDefault() is { } first)
+        {
+            // Fails early, with the interface named, when it has fewer addresses than asked for.
+            new SourceAddressResolver(sources).For(first.Address);
+        }
 
         var defaults = new ScanOptions();
         var options = defaults with
@@ -145,13 +173,58 @@ internal sealed class ScanOptionSet
             RatePerSecond = parse.GetValue(Rate),
             MaxRetries = parse.GetValue(Retries) ?? defaults.MaxRetries,
             HostDiscovery = !parse.GetValue(NoDiscovery),
+            SourceAddresses = sources,
         };
         options = options with
         {
             MinTimeout = options.MinTimeout < options.MaxTimeout ? options.MinTimeout : options.MaxTimeout,
             InitialTimeout = options.InitialTimeout < options.MaxTimeout ? options.InitialTimeout : options.MaxTimeout,
         };
-        return (engine, new ScanRequest(targets, tcp, PortSet.Empty, options));
+        var definition = new ScanDefinition(targetText, excludeText, ports.IncludeText, ports.ExcludeText, engine.Name);
+        if (resuming?.DifferenceFrom(definition) is { } difference)
+        {
+            throw new UsageException($"the checkpoint was written for another scan ({difference}); resume it with the same targets and ports, or leave them out");
+        }
+
+        return (engine, new ScanRequest(targets, tcp, udp, options), definition);
+    }
+
+    /// <summary>
+    /// The engine for the ports: --engine if given (which must suit them), else connect for TCP and udp for UDP, combined
+    /// when both are scanned. UDP is scanned only when the spec names UDP ports or the udp engine is chosen.
+    /// </summary>
+    private static (IScanEngine Engine, PortSet Tcp, PortSet Udp) ChooseEngine(string? name, PortSpec ports, bool explicitSpec, TimeProvider time)
+    {
+        var services = ServiceTable.Default;
+        switch (name?.ToUpperInvariant())
+        {
+            case "CONNECT":
+                if (explicitSpec && ports.NamesExplicitly(Protocol.Udp))
+                {
+                    throw new UsageException("the connect engine scans TCP only: remove the U: ports, or leave out --engine to scan them with the udp engine");
+                }
+
+                var tcpOnly = ports.For(Protocol.Tcp);
+                return tcpOnly.IsEmpty ? throw new UsageException($"no TCP ports left to scan in '{ports}'") : (ScanEngines.Create("connect", time, services)!, tcpOnly, PortSet.Empty);
+            case "UDP":
+                if (explicitSpec && ports.NamesExplicitly(Protocol.Tcp))
+                {
+                    throw new UsageException("the udp engine scans UDP only: remove the T: ports, or leave out --engine to scan them with the connect engine");
+                }
+
+                var udpOnly = ports.For(Protocol.Udp);
+                return udpOnly.IsEmpty ? throw new UsageException($"no UDP ports left to scan in '{ports}'") : (ScanEngines.Create("udp", time, services)!, PortSet.Empty, udpOnly);
+        }
+
+        var tcp = ports.For(Protocol.Tcp);
+        var udp = explicitSpec && ports.NamesExplicitly(Protocol.Udp) ? ports.For(Protocol.Udp) : PortSet.Empty;
+        if (udp.IsEmpty)
+        {
+            return tcp.IsEmpty ? throw new UsageException($"no TCP ports left to scan in '{ports}'") : (ScanEngines.Create("connect", time, services)!, tcp, udp);
+        }
+
+        var udpEngine = ScanEngines.Create("udp", time, services)!;
+        return tcp.IsEmpty ? (udpEngine, tcp, udp) : (new CombinedScanEngine(ScanEngines.Create("connect", time, services)!, udpEngine), tcp, udp);
     }
 
     private static void Positive(Option<int?> option, string name) => option.Validators.Add(result =>
