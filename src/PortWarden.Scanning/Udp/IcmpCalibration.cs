@@ -10,13 +10,15 @@ namespace PortWarden.Scanning.Udp;
 /// token is spent by the first canary after it arrives, so n answers sent between t1 and tn mean n-1 tokens arrived
 /// in at most tn - t1 + interval: the rate is at least (n-1) / (tn - t1 + interval).</item>
 /// </list>
-/// Both figures are lower bounds (loss only lowers them), so pacing by them never outruns the target. On
-/// Linux (1 token/s, burst 6) this costs one source about 3 seconds and 9 ICMP errors; sources the
-/// calibration leaves idle lose nothing, as their buckets fill meanwhile.
+/// Both figures are lower bounds (loss only lowers them), so pacing by them never outruns the target. If every
+/// canary is answered the target showed no per-source limit at all (loopback, or a limit switched off), and only
+/// the global limit is kept. On Linux (1 token/s, burst 6) this costs one source about 3 seconds and 9 ICMP errors;
+/// sources the calibration leaves idle lose nothing, as their buckets fill meanwhile.
 /// </summary>
 internal sealed class IcmpCalibration(int sourceSlot, int canaryPort, double usedBefore, IcmpLimits prior, long frequency)
 {
-    public static readonly TimeSpan RefillInterval = TimeSpan.FromMilliseconds(25);
+    /// <summary>Fine enough to measure up to 200 tokens per second per source (Linux IPv6 allows 10-40).</summary>
+    public static readonly TimeSpan RefillInterval = TimeSpan.FromMilliseconds(5);
 
     private readonly List<UdpProbe> burst = [];
     private readonly List<UdpProbe> refill = [];
@@ -79,7 +81,13 @@ internal sealed class IcmpCalibration(int sourceSlot, int canaryPort, double use
     public IcmpLimits? Result()
     {
         var answered = refill.Where(probe => probe.Answered).Select(probe => probe.SentAt).ToList();
-        return Estimate(burst.Count(probe => probe.Answered), BurstSize, usedBefore, answered, refill.Count, RefillInterval, frequency, prior);
+        var burstAnswered = burst.Count(probe => probe.Answered);
+        if (burstAnswered == BurstSize && answered.Count == refill.Count)
+        {
+            return prior with { SourceBurst = prior.GlobalBurst, SourceRate = prior.GlobalRate };
+        }
+
+        return Estimate(burstAnswered, BurstSize, usedBefore, answered, refill.Count, RefillInterval, frequency, prior);
     }
 
     /// <summary>The estimate from the counts and times; see the class summary.</summary>

@@ -24,7 +24,6 @@ internal sealed class UdpHostRun
     private readonly Queue<int> scouts = new();
     private IEnumerator<int>? ports;
     private bool scoutsChosen;
-    private bool hasNextPort = true;
 
     public UdpHostRun(ScanTarget target, PortSet portSet, IReadOnlyList<ProbeSource> sources, IReadOnlyDictionary<PortKey, Observation> decided, long now, long frequency)
     {
@@ -42,7 +41,6 @@ internal sealed class UdpHostRun
         PortCount = portSet.Count;
         resumed = decided.Keys.Where(key => key.Protocol == Protocol.Udp && portSet.Contains(key.Port)).Select(key => key.Port).ToHashSet();
         ResumedPorts = resumed.Count;
-        hasNextPort = PortCount > ResumedPorts;
         foreach (var observation in decided.Values)
         {
             if (observation.Reason is Reasons.PortUnreachable or Reasons.AdminProhibited)
@@ -162,8 +160,8 @@ internal sealed class UdpHostRun
 
     public bool HasFreshPorts => Phase switch
     {
-        UdpHostPhase.Discovering => !scoutsChosen ? hasNextPort : scouts.Count > 0,
-        UdpHostPhase.Scanning => hasNextPort,
+        UdpHostPhase.Discovering => !scoutsChosen ? UnprobedPorts > 0 : scouts.Count > 0,
+        UdpHostPhase.Scanning => UnprobedPorts > 0,
         _ => false,
     };
 
@@ -179,7 +177,7 @@ internal sealed class UdpHostRun
             return scouts.TryDequeue(out var scout) ? Start(scout, scout: true) : null;
         }
 
-        if (Phase != UdpHostPhase.Scanning || !hasNextPort)
+        if (Phase != UdpHostPhase.Scanning || UnprobedPorts == 0)
         {
             return null;
         }
@@ -193,7 +191,6 @@ internal sealed class UdpHostRun
             }
         }
 
-        hasNextPort = false;
         return null;
     }
 
@@ -207,7 +204,6 @@ internal sealed class UdpHostRun
         Phase = UdpHostPhase.Scanning;
         Reason = reason;
         scouts.Clear();
-        hasNextPort = UnprobedPorts > 0;
     }
 
     /// <summary>Remembers that a router (or this machine) said the host cannot be reached: the reason if discovery fails.</summary>
