@@ -13,21 +13,24 @@ internal sealed record UdpTruth(IReadOnlyDictionary<int, (PortState State, strin
     public static readonly int[] Dropped = [81, 82, 9000];
     public static readonly int[] Rejected = [83, 84];
     public const int Silent = 5000;
+    public const int Echo = 7;
 
     public static async Task<UdpTruth> BuildAsync(LabHost host, int lastPort = 130)
     {
         host.ListenUdp(53, DnsAnswer);
         host.ListenUdp(123, NtpAnswer);
         host.ListenUdp(Silent);
+        host.ListenUdp(Echo, request => request);
         await host.SetFirewallAsync(
             $"udp dport {{ {string.Join(", ", Dropped)} }} drop",
             $"udp dport {{ {string.Join(", ", Rejected)} }} reject with icmpx type admin-prohibited");
         var states = new Dictionary<int, (PortState, string)>();
-        foreach (var port in Enumerable.Range(1, lastPort).Append(Silent).Concat(Dropped))
+        foreach (var port in Enumerable.Range(1, lastPort).Concat([Echo, 53, 123, Silent, .. Dropped, .. Rejected]))
         {
             states[port] = (PortState.Closed, Reasons.PortUnreachable);
         }
 
+        states[Echo] = (PortState.Open, Reasons.UdpResponse);
         states[53] = (PortState.Open, Reasons.UdpResponse);
         states[123] = (PortState.Open, Reasons.UdpResponse);
         states[Silent] = (PortState.OpenFiltered, Reasons.NoResponse);
@@ -41,7 +44,7 @@ internal sealed record UdpTruth(IReadOnlyDictionary<int, (PortState State, strin
             states[port] = (PortState.Filtered, Reasons.AdminProhibited);
         }
 
-        return new UdpTruth(states, $"1-{lastPort},{Silent},{string.Join(',', Dropped)}");
+        return new UdpTruth(states, $"1-{lastPort},{Echo},53,123,{Silent},{string.Join(',', Dropped)},{string.Join(',', Rejected)}");
     }
 
     /// <summary>Differences between a scan and the truth, one line each; empty when every state is right.</summary>

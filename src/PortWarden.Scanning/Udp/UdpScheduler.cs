@@ -231,7 +231,7 @@ internal sealed partial class UdpScheduler
                 // A port whose silence was vouched for once is most likely silent: it costs no token. An unvouched
                 // one may be a closed port whose error was suppressed: it may cost one.
                 var cost = progress.VouchedSilences > 0 ? 0 : 1;
-                if (charged + cost + reserve <= tokens)
+                if (charged + cost + reserve <= Math.Max(tokens, FullRound(host, slot, now, reserve)))
                 {
                     host.RemoveRetry(progress);
                     probes.Add(PortProbe(host, progress, cost > 0));
@@ -273,6 +273,17 @@ internal sealed partial class UdpScheduler
         host.SourceBudgets[slot].Take(charged, now);
         host.GlobalBudget.Take(charged, now);
         return Launch(host, slot, probes, now);
+    }
+
+    /// <summary>
+    /// What a round may charge when the source's bucket is full, even if that is more than it holds: a bucket of one
+    /// token could otherwise never pay for a retry and its canary. (A silent retry costs the target nothing; a closed
+    /// one answers, and only the canary's proof is lost.)
+    /// </summary>
+    private static int FullRound(UdpHostRun host, int slot, long now, int reserve)
+    {
+        var budget = host.SourceBudgets[slot];
+        return budget.Available(now) >= Math.Floor(budget.Burst) && host.GlobalBudget.Available(now) >= reserve + 1 ? reserve + 1 : 0;
     }
 
     private static bool TakePermits(ProbePacer pacer, int count)
@@ -353,7 +364,7 @@ internal sealed partial class UdpScheduler
         var earliest = long.MaxValue;
         foreach (var budget in host.SourceBudgets)
         {
-            earliest = Math.Min(earliest, budget.WhenAvailable(needed, now));
+            earliest = Math.Min(earliest, budget.WhenAvailable(Math.Min(needed, Math.Max(1, Math.Floor(budget.Burst))), now));
         }
 
         return Math.Max(earliest, host.GlobalBudget.WhenAvailable(needed, now));
