@@ -118,7 +118,7 @@ public sealed class LabUdpTests(ITestOutputHelper log)
         {
             using (var stop = CancellationTokenSource.CreateLinkedTokenSource(Cancel))
             {
-                await using var writer = await Checkpoints.CheckpointWriter.CreateAsync(path, Checkpoints.Checkpoint.Empty(definition), TimeProvider.System, Cancel);
+                await using var writer = await Checkpoints.CheckpointWriter.CreateAsync(path, definition, null, TimeProvider.System, Cancel);
                 var first = new Checkpoints.CheckpointedScanEngine(new Scanning.Udp.UdpEngine(), Checkpoints.Checkpoint.Empty(definition), writer);
                 var seen = 0;
                 await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
@@ -135,7 +135,7 @@ public sealed class LabUdpTests(ITestOutputHelper log)
 
             var previous = Checkpoints.Checkpoint.Read(path);
             Assert.InRange(previous.Records.Count, 25, 40);
-            await using var resumedWriter = await Checkpoints.CheckpointWriter.CreateAsync(path, previous, TimeProvider.System, Cancel);
+            await using var resumedWriter = await Checkpoints.CheckpointWriter.CreateAsync(path, definition, previous, TimeProvider.System, Cancel);
             var progress = new List<ScanProgress>();
             var records = await new Checkpoints.CheckpointedScanEngine(new Scanning.Udp.UdpEngine(), previous, resumedWriter)
                 .ScanAsync(request, new Collecting(progress), Cancel).ToListAsync(Cancel);

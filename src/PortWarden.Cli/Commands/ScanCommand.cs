@@ -61,7 +61,7 @@ internal static class ScanCommand
             var checkpointPath = resumePath ?? parse.GetValue(checkpoint);
             await using var recorder = checkpointPath is null
                 ? null
-                : await CheckpointWriter.CreateAsync(checkpointPath, previous ?? Checkpoint.Empty(definition), time, cancellationToken).ConfigureAwait(false);
+                : await CheckpointWriter.CreateAsync(checkpointPath, definition, previous, time, cancellationToken).ConfigureAwait(false);
             IScanEngine scanner = recorder is null ? engine : new CheckpointedScanEngine(engine, previous ?? Checkpoint.Empty(definition), recorder);
             await using var sink = OutputSink.Open(parse.GetValue(output), streams.Out);
             var writer = ScanOutputs.Create(

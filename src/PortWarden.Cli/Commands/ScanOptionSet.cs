@@ -128,6 +128,7 @@ internal sealed class ScanOptionSet
     public async Task<(IScanEngine Engine, ScanRequest Request, ScanDefinition Definition)> BuildAsync(
         ParseResult parse, TimeProvider time, IHostResolver resolver, CancellationToken cancellationToken, ScanDefinition? resuming = null)
     {
+        var recorded = resuming?.Options ?? RecordedOptions.None;
         var targetText = string.Join(' ', parse.GetValue(Targets) ?? []);
         var excludeText = string.Join(' ', parse.GetValue(Exclude) ?? []);
         var requested = parse.GetValue(Ports);
@@ -147,7 +148,8 @@ internal sealed class ScanOptionSet
 
         var ports = PortSpec.Parse(requested ?? PortSpec.Default.IncludeText, excludePorts);
         var (engine, tcp, udp) = ChooseEngine(parse.GetValue(Engine), ports, explicitSpec: requested is not null, time);
-        var sources = parse.GetValue(SourceAddresses) is { } sourceText ? SourceAddressSpec.Parse(sourceText) : null;
+        var sourceText = parse.GetValue(SourceAddresses) ?? recorded.SourceAddresses;
+        var sources = sourceText is null ? null : SourceAddressSpec.Parse(sourceText);
         if (sources is not null)
         {
             if (udp.IsEmpty)
@@ -165,14 +167,21 @@ internal sealed class ScanOptionSet
             new SourceAddressResolver(sources).For(first.Address);
         }
 
+        var given = new RecordedOptions(
+            sourceText,
+            parse.GetValue(Rate) ?? recorded.Rate,
+            parse.GetValue(Retries) ?? recorded.Retries,
+            parse.GetValue(Timeout) ?? recorded.TimeoutMs,
+            parse.GetValue(Concurrency) ?? recorded.Concurrency,
+            parse.GetValue(NoDiscovery) || recorded.NoDiscovery);
         var defaults = new ScanOptions();
         var options = defaults with
         {
-            MaxTimeout = parse.GetValue(Timeout) is { } ms ? TimeSpan.FromMilliseconds(ms) : defaults.MaxTimeout,
-            Concurrency = parse.GetValue(Concurrency) ?? defaults.Concurrency,
-            RatePerSecond = parse.GetValue(Rate),
-            MaxRetries = parse.GetValue(Retries) ?? defaults.MaxRetries,
-            HostDiscovery = !parse.GetValue(NoDiscovery),
+            MaxTimeout = given.TimeoutMs is { } ms ? TimeSpan.FromMilliseconds(ms) : defaults.MaxTimeout,
+            Concurrency = given.Concurrency ?? defaults.Concurrency,
+            RatePerSecond = given.Rate,
+            MaxRetries = given.Retries ?? defaults.MaxRetries,
+            HostDiscovery = !given.NoDiscovery,
             SourceAddresses = sources,
         };
         options = options with
@@ -180,7 +189,7 @@ internal sealed class ScanOptionSet
             MinTimeout = options.MinTimeout < options.MaxTimeout ? options.MinTimeout : options.MaxTimeout,
             InitialTimeout = options.InitialTimeout < options.MaxTimeout ? options.InitialTimeout : options.MaxTimeout,
         };
-        var definition = new ScanDefinition(targetText, excludeText, ports.IncludeText, ports.ExcludeText, engine.Name);
+        var definition = new ScanDefinition(targetText, excludeText, ports.IncludeText, ports.ExcludeText, engine.Name) { Options = given };
         if (resuming?.DifferenceFrom(definition) is { } difference)
         {
             throw new UsageException($"the checkpoint was written for another scan ({difference}); resume it with the same targets and ports, or leave them out");

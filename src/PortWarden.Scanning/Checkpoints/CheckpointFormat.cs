@@ -9,7 +9,8 @@ namespace PortWarden.Scanning.Checkpoints;
 
 /// <summary>
 /// The checkpoint file format, version 1: JSON Lines. The first line is the header,
-/// {"format":"portwarden-checkpoint","version":1,"created":…,"scan":{"targets","exclude","ports","excludePorts","engine"}};
+/// {"format":"portwarden-checkpoint","version":1,"created":…,"scan":{"targets","exclude","ports","excludePorts","engine"},
+/// "options":{"sourceAddresses","rate","retries","timeoutMs","concurrency","noDiscovery"}} (options null when not given);
 /// each further line is one record of the scan in the order it was decided: {"type":"port","address","hostname",
 /// "protocol","port","state","reason","service","product","version","extra","banner","rttMs"} or {"type":"host",
 /// "address","hostname","state","reason","open","closed","filtered","other","undecided":["udp/5",…]}. Every line
@@ -33,8 +34,43 @@ internal static class CheckpointFormat
         json.WriteString("excludePorts", definition.ExcludePorts);
         json.WriteString("engine", definition.Engine);
         json.WriteEndObject();
+        var options = definition.Options;
+        json.WriteStartObject("options");
+        json.WriteString("sourceAddresses", options.SourceAddresses);
+        WriteNumber(json, "rate", options.Rate);
+        WriteNumber(json, "retries", options.Retries);
+        WriteNumber(json, "timeoutMs", options.TimeoutMs);
+        WriteNumber(json, "concurrency", options.Concurrency);
+        json.WriteBoolean("noDiscovery", options.NoDiscovery);
+        json.WriteEndObject();
         json.WriteEndObject();
     });
+
+    private static void WriteNumber(Utf8JsonWriter json, string name, double? value)
+    {
+        if (value is { } number)
+        {
+            json.WriteNumber(name, number);
+        }
+        else
+        {
+            json.WriteNull(name);
+        }
+    }
+
+    private static RecordedOptions ReadOptions(JsonElement root)
+    {
+        if (!root.TryGetProperty("options", out var options) || options.ValueKind != JsonValueKind.Object)
+        {
+            return RecordedOptions.None;
+        }
+
+        double? Number(string name) => options.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDouble() : null;
+        int? Whole(string name) => Number(name) is { } number ? checked((int)number) : null;
+        return new RecordedOptions(
+            Text(options, "sourceAddresses"), Number("rate"), Whole("retries"), Whole("timeoutMs"), Whole("concurrency"),
+            options.TryGetProperty("noDiscovery", out var noDiscovery) && noDiscovery.ValueKind == JsonValueKind.True);
+    }
 
     public static string Record(ScanRecord record) => Line(json =>
     {
@@ -101,7 +137,10 @@ internal static class CheckpointFormat
 
         var scan = root.GetProperty("scan");
         return (version, new ScanDefinition(
-            Required(scan, "targets"), Required(scan, "exclude"), Required(scan, "ports"), Required(scan, "excludePorts"), Required(scan, "engine")));
+            Required(scan, "targets"), Required(scan, "exclude"), Required(scan, "ports"), Required(scan, "excludePorts"), Required(scan, "engine"))
+        {
+            Options = ReadOptions(root),
+        });
     }
 
     /// <summary>Reads one record line; throws <see cref="FormatException"/> or <see cref="JsonException"/> naming what is wrong.</summary>

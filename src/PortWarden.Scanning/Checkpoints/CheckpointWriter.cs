@@ -23,11 +23,15 @@ public sealed class CheckpointWriter : IAsyncDisposable
         lastFlush = time.GetTimestamp();
     }
 
-    /// <summary>Starts the checkpoint at <paramref name="path"/> with the header and <paramref name="checkpoint"/>'s records, replacing any file there.</summary>
-    public static async Task<CheckpointWriter> CreateAsync(string path, Checkpoint checkpoint, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts the checkpoint at <paramref name="path"/> with the header of <paramref name="definition"/> and the records an
+    /// earlier run carried over (<paramref name="previous"/>, if any), replacing any file there.
+    /// </summary>
+    public static async Task<CheckpointWriter> CreateAsync(
+        string path, ScanDefinition definition, Checkpoint? previous, TimeProvider time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(path);
-        ArgumentNullException.ThrowIfNull(checkpoint);
+        ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(time);
         var full = Path.GetFullPath(path);
         var directory = Path.GetDirectoryName(full) ?? ".";
@@ -39,9 +43,9 @@ public sealed class CheckpointWriter : IAsyncDisposable
         var temporary = Path.Combine(directory, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
         await using (var initial = new StreamWriter(temporary, append: false, new UTF8Encoding(false)))
         {
-            await initial.WriteAsync(CheckpointFormat.Header(checkpoint.Definition, time.GetUtcNow()).AsMemory(), cancellationToken).ConfigureAwait(false);
+            await initial.WriteAsync(CheckpointFormat.Header(definition, time.GetUtcNow()).AsMemory(), cancellationToken).ConfigureAwait(false);
             await initial.WriteAsync("\n".AsMemory(), cancellationToken).ConfigureAwait(false);
-            foreach (var record in checkpoint.Records)
+            foreach (var record in previous?.Records ?? [])
             {
                 await initial.WriteAsync((CheckpointFormat.Record(record) + "\n").AsMemory(), cancellationToken).ConfigureAwait(false);
             }

@@ -2,10 +2,14 @@ namespace PortWarden.Scanning.Checkpoints;
 
 /// <summary>
 /// What a scan covers, as a checkpoint records it: the target and port specifications (canonical text) and the
-/// engine. A checkpoint can only resume the scan it was written for; options such as rate or timeouts may change.
+/// engine. A checkpoint can only resume the scan it was written for; its <see cref="Options"/> (sources, rate,
+/// timeouts) are taken over unless the resuming command sets them anew.
 /// </summary>
 public sealed record ScanDefinition(string Targets, string Exclude, string Ports, string ExcludePorts, string Engine)
 {
+    /// <summary>How the scan probed, as the command line gave it.</summary>
+    public RecordedOptions Options { get; init; } = RecordedOptions.None;
+
     /// <summary>The first difference from <paramref name="other"/>, described for a user, or null when they are the same scan.</summary>
     public string? DifferenceFrom(ScanDefinition other)
     {

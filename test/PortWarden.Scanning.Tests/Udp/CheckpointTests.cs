@@ -8,7 +8,7 @@ namespace PortWarden.Scanning.Tests.Udp;
 
 public sealed class CheckpointTests : IDisposable
 {
-    private static readonly ScanDefinition Definition = new("198.18.1.10", "", "U:1-100", "", "udp");
+    private static readonly ScanDefinition Definition = new("198.18.1.10", "", "U:1-100", "", "udp") { Options = new RecordedOptions("8", 100, 3, 500, 64, NoDiscovery: true) };
     private readonly string path = Path.Combine(Path.GetTempPath(), $"portwarden-checkpoint-{Guid.NewGuid():N}.jsonl");
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
@@ -30,7 +30,7 @@ public sealed class CheckpointTests : IDisposable
             new Observation(target, Protocol.Udp, 54, PortState.Closed, Reasons.PortUnreachable),
             new HostReport(target, HostState.Up, Reasons.UdpResponse, new PortCounts(1, 1, 0, 1)) { Undecided = [new PortKey(Protocol.Udp, 55)] },
         ];
-        await using (var writer = await CheckpointWriter.CreateAsync(path, Checkpoint.Empty(Definition), TimeProvider.System, Cancel))
+        await using (var writer = await CheckpointWriter.CreateAsync(path, Definition, null, TimeProvider.System, Cancel))
         {
             foreach (var record in records)
             {
@@ -49,7 +49,7 @@ public sealed class CheckpointTests : IDisposable
     [Fact]
     public async Task A_line_cut_off_by_a_kill_is_ignored_but_a_corrupt_one_is_reported_with_its_line()
     {
-        await using (await CheckpointWriter.CreateAsync(path, Checkpoint.Empty(Definition), TimeProvider.System, Cancel))
+        await using (await CheckpointWriter.CreateAsync(path, Definition, null, TimeProvider.System, Cancel))
         {
         }
 
