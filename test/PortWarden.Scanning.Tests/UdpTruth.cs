@@ -8,7 +8,7 @@ namespace PortWarden.Scanning.Tests;
 /// A lab host with a known UDP state on every port: a DNS-like and an NTP-like responder written here, a socket
 /// that never answers, ports dropped and rejected (admin-prohibited) by nftables, and closed ports.
 /// </summary>
-internal sealed record UdpTruth(IReadOnlyDictionary<int, (PortState State, string Reason)> States, string PortSpec)
+internal sealed record UdpTruth(IReadOnlyDictionary<int, (PortState State, string Reason)> States, string PortSpec, LabUdpResponder Dns)
 {
     public static readonly int[] Dropped = [81, 82, 9000];
     public static readonly int[] Rejected = [83, 84];
@@ -17,7 +17,7 @@ internal sealed record UdpTruth(IReadOnlyDictionary<int, (PortState State, strin
 
     public static async Task<UdpTruth> BuildAsync(LabHost host, int lastPort = 130)
     {
-        host.ListenUdp(53, DnsAnswer);
+        var dns = host.ListenUdp(53, DnsAnswer);
         host.ListenUdp(123, NtpAnswer);
         host.ListenUdp(Silent);
         host.ListenUdp(Echo, request => request);
@@ -44,7 +44,7 @@ internal sealed record UdpTruth(IReadOnlyDictionary<int, (PortState State, strin
             states[port] = (PortState.Filtered, Reasons.AdminProhibited);
         }
 
-        return new UdpTruth(states, $"1-{lastPort},{Echo},53,123,{Silent},{string.Join(',', Dropped)},{string.Join(',', Rejected)}");
+        return new UdpTruth(states, $"1-{lastPort},{Echo},53,123,{Silent},{string.Join(',', Dropped)},{string.Join(',', Rejected)}", dns);
     }
 
     /// <summary>Differences between a scan and the truth, one line each; empty when every state is right.</summary>
