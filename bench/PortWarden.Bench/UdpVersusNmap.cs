@@ -85,6 +85,8 @@ internal static class UdpVersusNmap
         }
 
         Console.WriteLine("wrong = ports whose state differs from the truth; suppressed = ICMP errors the target's rate limits withheld during the scan");
+        Console.WriteLine("(a PortWarden scan long enough to measure the limits first sends up to ~600 canaries faster than the target refills,");
+        Console.WriteLine(" on purpose, to time the refill: those are counted as suppressed too; its port probes are paced within the limits)");
         work.Delete(recursive: true);
         return ok ? 0 : 1;
     }
