@@ -134,8 +134,9 @@ internal sealed class RecvErrUdpDriver(TimeProvider time) : IUdpDriver
 
         /// <summary>
         /// Sends one datagram. An ICMP error queued on an unconnected socket also sets its pending error, which the
-        /// next sendto reports (and clears) instead of sending: such an error is about an earlier datagram, so the
-        /// send is repeated.
+        /// next sendto reports (and clears) instead of sending: such an error is about an earlier datagram (ICMPv6
+        /// admin-prohibited arrives as EACCES, for instance), so the send is repeated; an error that persists is
+        /// about this one (no route, a local firewall).
         /// </summary>
         private static int SendOne(int fd, UdpProbe probe)
         {
@@ -143,8 +144,7 @@ internal sealed class RecvErrUdpDriver(TimeProvider time) : IUdpDriver
             for (var attempt = 0; attempt < 4; attempt++)
             {
                 error = UdpSockets.SendTo(fd, probe.Destination, probe.Payload);
-                if (error is not (UdpSockets.ErrInterrupted or UdpSockets.ErrConnectionRefused or UdpSockets.ErrHostUnreachable
-                    or UdpSockets.ErrNetworkUnreachable or UdpSockets.ErrProtocol))
+                if (!IsPendingError(error) && error != UdpSockets.ErrInterrupted)
                 {
                     return error;
                 }
@@ -152,6 +152,10 @@ internal sealed class RecvErrUdpDriver(TimeProvider time) : IUdpDriver
 
             return error;
         }
+
+        /// <summary>Errors a socket reports once for an earlier datagram's ICMP error (see icmp_err_convert / icmpv6_err_convert).</summary>
+        private static bool IsPendingError(int errno) => errno is UdpSockets.ErrConnectionRefused or UdpSockets.ErrHostUnreachable
+            or UdpSockets.ErrNetworkUnreachable or UdpSockets.ErrProtocol or UdpSockets.ErrAccess or UdpSockets.ErrPermission;
 
         private static IcmpMeaning? Meaning(int errno) => errno switch
         {
@@ -196,13 +200,14 @@ internal sealed class RecvErrUdpDriver(TimeProvider time) : IUdpDriver
                 arrivals.Add(now => scheduler.OnIcmpError(index, destination, report, quoted, now));
             }
 
-            while (true)
+            // Bounded, so a flood of datagrams cannot starve the sending side of the loop.
+            for (var read = 0; read < 4096; read++)
             {
                 var length = UdpSockets.ReceiveFrom(fd, buffer, out var from, out var error);
                 if (length < 0)
                 {
                     // A pending error (already read from the queue above) is reported once more here; anything else ends the batch.
-                    if (error is UdpSockets.ErrConnectionRefused or UdpSockets.ErrHostUnreachable or UdpSockets.ErrNetworkUnreachable or UdpSockets.ErrProtocol)
+                    if (IsPendingError(error) || error == UdpSockets.ErrInterrupted)
                     {
                         continue;
                     }
