@@ -7,6 +7,7 @@ return args.FirstOrDefault() switch
     "hub-ingest" => await HubIngestion.RunAsync(args[1..]).ConfigureAwait(false),
     "diff-vs-ndiff" => await DiffVersusNdiff.RunAsync(args[1..]).ConfigureAwait(false),
     "local-vs-ss" => await LocalVersusSs.RunAsync(args[1..]).ConfigureAwait(false),
+    "udp-vs-nmap" => await UdpVersusNmap.RunAsync(args[1..]).ConfigureAwait(false),
     _ => Usage(),
 };
 
@@ -16,5 +17,6 @@ static int Usage()
     Console.Error.WriteLine("       PortWarden.Bench diff-record [--hosts N] [--ports-per-host N] [--postgres ADMIN-CONNECTION-STRING]");
     Console.Error.WriteLine("       PortWarden.Bench diff-vs-ndiff --portwarden PATH [--ndiff PATH]");
     Console.Error.WriteLine("       PortWarden.Bench local-vs-ss --portwarden [LABEL=]PATH... [--runs N] [--sockets N]");
+    Console.Error.WriteLine("       PortWarden.Bench udp-vs-nmap --portwarden PATH [--sources N] [--skip-nmap] [--skip-full]");
     return 2;
 }

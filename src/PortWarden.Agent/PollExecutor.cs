@@ -25,20 +25,14 @@ public sealed class PollExecutor(TimeProvider time, IHostResolver resolver, Agen
         long decided = 0;
         try
         {
-            var engine = ScanEngines.Create(tracker.Engine, time, ServiceTable.Default)
-                ?? throw new UsageError($"this agent has no engine '{tracker.Engine}' (available: {string.Join(", ", ScanEngines.Names)})");
-            var ports = PortSpec.Parse(tracker.Ports, tracker.ExcludePorts);
-            tcp = ports.For(Protocol.Tcp);
-            if (ports.NamesExplicitly(Protocol.Udp))
-            {
-                throw new UsageError($"the {engine.Name} engine scans TCP only: the tracker's U: ports cannot be scanned");
-            }
-
+            // Stored specs are explicit: U: ports in them are scanned, as when the tracker was made.
+            var plan = ScanPlan.Choose(tracker.Engine, PortSpec.Parse(tracker.Ports, tracker.ExcludePorts), explicitSpec: true, time);
+            (tcp, udp) = (plan.Tcp, plan.Udp);
             var targets = tracker.Mode == TrackerModeNames.ToWireName(TrackerMode.Self)
                 ? TargetSet.Create(TargetSpec.Empty)
                 : await TargetSet.ParseAsync(shard?.Targets ?? tracker.Targets, null, allowLarge: true, resolver, cancellationToken).ConfigureAwait(false);
             var request = new Core.Scanning.ScanRequest(targets, tcp, udp, TrackerOptions.Parse(tracker.Options).ToScanOptions());
-            await foreach (var record in engine.ScanAsync(request, null, cancellationToken).ConfigureAwait(false))
+            await foreach (var record in plan.Engine.ScanAsync(request, null, cancellationToken).ConfigureAwait(false))
             {
                 builder.Add(record);
                 if (record is Core.Scanning.HostReport report)
@@ -56,6 +50,4 @@ public sealed class PollExecutor(TimeProvider time, IHostResolver resolver, Agen
         metrics.PollFinished(tracker.Engine, error is not null, decided, finished - started);
         return builder.Build(pollId, tracker.TrackerId, shard?.ShardId, started, finished, tracker.Engine, error, tcp, udp);
     }
-
-    private sealed class UsageError(string message) : Exception(message);
 }

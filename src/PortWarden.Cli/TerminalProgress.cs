@@ -17,7 +17,7 @@ internal static class TerminalProgress
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(streams.Error) });
         return await console.Progress()
             .AutoClear(true)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new SpinnerColumn())
             .StartAsync(async context =>
             {
                 var task = context.AddTask(description, maxValue: 1);
@@ -31,7 +31,8 @@ internal static class TerminalProgress
         {
             task.MaxValue = Math.Max(1, value.Total);
             task.Value = value.Completed;
-            task.Description = $"{description} {value.Completed:N0}/{value.Total:N0} ({value.PerSecond:N0}/s)";
+            var eta = value.Remaining is { } left ? $", ETA {(int)left.TotalHours}:{left:mm\\:ss}" : "";
+            task.Description = $"{description} {value.Completed:N0}/{value.Total:N0} ({value.PerSecond:N0}/s{eta})";
         }
     }
 }

@@ -3,6 +3,7 @@ using PortWarden.Core.Scanning;
 using PortWarden.Scanning.Connect;
 using PortWarden.Scanning.Local;
 using PortWarden.Scanning.Nmap;
+using PortWarden.Scanning.Udp;
 
 namespace PortWarden.Scanning;
 
@@ -10,7 +11,7 @@ namespace PortWarden.Scanning;
 public static class ScanEngines
 {
     /// <summary>Names of the available engines, the default first.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["connect", "nmap", LocalEngine.EngineName];
+    public static IReadOnlyList<string> Names { get; } = ["connect", "udp", "nmap", LocalEngine.EngineName];
 
     /// <summary>
     /// Creates the engine called <paramref name="name"/>, or returns null for an unknown name. <paramref name="warn"/>
@@ -21,6 +22,7 @@ public static class ScanEngines
         "CONNECT" => new ConnectEngine(time, services),
         "NMAP" => new NmapEngine(time, NmapLocator.ForThisMachine()),
         "LOCAL" => new LocalEngine(time, services, warn),
+        "UDP" => new UdpEngine(time, services),
         _ => null,
     };
 }

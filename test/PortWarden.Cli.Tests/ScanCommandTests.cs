@@ -132,7 +132,7 @@ public sealed class ScanCommandTests
     [InlineData(new[] { "scan", "127.0.0.1", "-p", "70000" }, "port 70000 is out of range 1-65535")]
     [InlineData(new[] { "scan", "127.0.0.1", "--exclude-ports", "x1!" }, "invalid excluded port 'x1!'")]
     [InlineData(new[] { "scan", "127.0.0.1", "--exclude", "300.1.1.1" }, "invalid excluded target '300.1.1.1'")]
-    [InlineData(new[] { "scan", "127.0.0.1", "-p", "U:53" }, "scans TCP only")]
+    [InlineData(new[] { "scan", "127.0.0.1", "--engine", "connect", "-p", "U:53" }, "the connect engine scans TCP only")]
     [InlineData(new[] { "scan", "127.0.0.1", "-p", "22", "--exclude-ports", "22" }, "no TCP ports left")]
     [InlineData(new[] { "scan", "10.0.0.0/8" }, "pass --allow-large")]
     [InlineData(new[] { "scan", "no-such-host.invalid" }, "invalid target 'no-such-host.invalid' at position 1: host name does not resolve")]

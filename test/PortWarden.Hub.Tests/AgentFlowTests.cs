@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using PortWarden.NetLab;
 
 namespace PortWarden.Hub.Tests;
@@ -31,6 +34,36 @@ public sealed class AgentFlowTests
         Assert.Equal((80, "unplanned"), (opened.GetProperty("port").GetInt32(), opened.GetProperty("classification").GetString()));
         var baseline = await hub.GetAsync($"api/v1/devices/{device}/baseline");
         Assert.Equal([22, 80], baseline[0].GetProperty("ports").EnumerateArray().Select(p => p.GetProperty("port").GetInt32()));
+    }
+
+    [Fact]
+    public async Task A_tracker_of_tcp_and_udp_ports_is_polled_by_both_engines_and_refused_for_an_engine_that_cannot_scan_them()
+    {
+        await using var lab = new NetworkLab();
+        var host = await lab.AddHostAsync(cancellationToken: Cancel);
+        host.Listen(22);
+        await using var responder = host.ListenUdp(5300, _ => "pong"u8.ToArray());
+        await using var hub = await TestHub.StartAsync(cancellationToken: Cancel);
+        var identity = await hub.EnrolAsync("branch");
+        var device = await hub.DeviceAsync("branch-gw", host.Address.ToString(), identity.AgentId);
+
+        var refused = await hub.Admin.PostAsJsonAsync(
+            "api/v1/trackers", new { deviceId = device, name = "tcp-only", ports = "T:22,U:5300", engine = "connect" }, Cancel);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("the connect engine scans TCP only", await refused.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
+
+        var tracker = await hub.TrackerAsync(device, "both", new { ports = "T:22,U:5299-5300", schedule = new { atStartup = true } });
+        Assert.Equal("connect+udp", (await hub.GetAsync($"api/v1/trackers/{tracker}")).GetProperty("engine").GetString());
+        await using var agent = new TestAgent(hub.BaseAddress, identity);
+        await agent.StartAsync();
+        await Waiting.UntilAsync(async () => (await hub.GetAsync($"api/v1/devices/{device}/polls")).GetArrayLength() == 1, TimeSpan.FromSeconds(60), "the first poll");
+
+        var poll = (await hub.GetAsync($"api/v1/devices/{device}/polls"))[0];
+        Assert.Equal(JsonValueKind.Null, poll.GetProperty("error").ValueKind);
+        var baseline = await hub.GetAsync($"api/v1/devices/{device}/baseline");
+        Assert.Equal(
+            [("tcp", 22), ("udp", 5300)],
+            baseline[0].GetProperty("ports").EnumerateArray().Select(p => (p.GetProperty("protocol").GetString(), p.GetProperty("port").GetInt32())));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using System.Text;
 
 namespace PortWarden.NetLab;
@@ -7,14 +8,19 @@ namespace PortWarden.NetLab;
 /// <summary>
 /// One lab host: a network namespace reached from this machine through a veth pair. Its link uses
 /// 198.18.N.0/24 (this machine is .1) and its hosts live in 198.19.N.0/24 (and fd70:7077:1:N::/64), routed
-/// onto the link, so the whole /24 can be scanned as a "network". Addresses come from 198.18.0.0/15, the
-/// block reserved for network benchmarks, so they never clash with a real network.
+/// onto the link, so the whole /24 can be scanned as a "network". Extra source addresses of this machine
+/// (<see cref="AddSourceAddressesAsync"/>) come from 198.18.(N+128).0/24, which the namespace routes back over
+/// the link, and from fd70:7077:0:N::1:0/112 on the link itself. N is the slot, 0-127. Addresses come from
+/// 198.18.0.0/15, the block reserved for network benchmarks, so they never clash with a real network.
 /// </summary>
 public sealed class LabHost : IAsyncDisposable
 {
     private readonly LabSlot slot;
     private readonly LabHostOptions options;
     private readonly List<LabListener> listeners = [];
+    private readonly List<LabUdpResponder> responders = [];
+    private readonly List<IPAddress> sourcesV4 = [];
+    private readonly List<IPAddress> sourcesV6 = [];
     private readonly List<string> firewallRules = [];
     private int lossPercent;
     private bool disposed;
@@ -82,6 +88,57 @@ public sealed class LabHost : IAsyncDisposable
         return listener;
     }
 
+    /// <summary>
+    /// Opens UDP sockets inside the namespace that answer each datagram with <paramref name="answer"/>'s result, or
+    /// never answer when <paramref name="answer"/> is null or returns null; on every live address (IPv4 and IPv6)
+    /// unless <paramref name="address"/> is given.
+    /// </summary>
+    public LabUdpResponder ListenUdp(int port, Func<byte[], byte[]?>? answer = null, IPAddress? address = null)
+    {
+        IPAddress[] addresses = address is not null ? [address] : [.. Addresses, .. AddressV6 is null ? Array.Empty<IPAddress>() : [AddressV6]];
+        var responder = NamespaceThread.Run(Namespace, () => LabUdpResponder.Open(addresses, port, answer));
+        lock (listeners)
+        {
+            responders.Add(responder);
+        }
+
+        return responder;
+    }
+
+    /// <summary>
+    /// Makes sure this machine has <paramref name="count"/> (1-256) extra addresses on the lab link that the namespace
+    /// routes back to, and returns them in ascending order: 198.18.(N+128).0 upwards, or, for IPv6 (needs
+    /// <see cref="LabHostOptions.WithIPv6"/>), fd70:7077:0:N::1:0 upwards. Probes sent from them reach the host and
+    /// its answers come back, each address being a separate source for the host's ICMP rate limits.
+    /// </summary>
+    public async Task<IReadOnlyList<IPAddress>> AddSourceAddressesAsync(int count, AddressFamily family = AddressFamily.InterNetwork, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, 256);
+        var v6 = family == AddressFamily.InterNetworkV6;
+        if (v6 && AddressV6 is null)
+        {
+            throw new InvalidOperationException("IPv6 source addresses need a lab host created WithIPv6");
+        }
+
+        var sources = v6 ? sourcesV6 : sourcesV4;
+        var n = slot.Number;
+        var batch = new StringBuilder();
+        for (var i = sources.Count; i < count; i++)
+        {
+            var address = v6 ? IPAddress.Parse($"fd70:7077:0:{n:x}::1:{i:x}") : IPAddress.Parse($"198.18.{slot.SourceBlock}.{i}");
+            batch.AppendLine(v6 ? $"addr add {address}/128 dev {slot.HostInterface} nodad" : $"addr add {address}/32 dev {slot.HostInterface}");
+            sources.Add(address);
+        }
+
+        if (batch.Length > 0)
+        {
+            await Command.RunAsync("ip", ["-batch", "-"], batch.ToString(), cancellationToken).ConfigureAwait(false);
+        }
+
+        return sources.Take(count).ToList();
+    }
+
     /// <summary>Runs <paramref name="action"/> on a thread inside the namespace (e.g. to open a UDP socket there).</summary>
     public T RunInside<T>(Func<T> action) => NamespaceThread.Run(Namespace, action);
 
@@ -112,15 +169,23 @@ public sealed class LabHost : IAsyncDisposable
 
         disposed = true;
         LabListener[] open;
+        LabUdpResponder[] udp;
         lock (listeners)
         {
             open = [.. listeners];
             listeners.Clear();
+            udp = [.. responders];
+            responders.Clear();
         }
 
         foreach (var listener in open)
         {
             await listener.DisposeAsync().ConfigureAwait(false);
+        }
+
+        foreach (var responder in udp)
+        {
+            await responder.DisposeAsync().ConfigureAwait(false);
         }
 
         await slot.RemoveLeftoversAsync(CancellationToken.None).ConfigureAwait(false);
@@ -148,7 +213,8 @@ public sealed class LabHost : IAsyncDisposable
         var labSide = new StringBuilder()
             .AppendLine("link set lo up")
             .AppendLine(CultureInfo.InvariantCulture, $"link set {slot.LabInterface} up")
-            .AppendLine(CultureInfo.InvariantCulture, $"addr add 198.18.{n}.2/24 dev {slot.LabInterface}");
+            .AppendLine(CultureInfo.InvariantCulture, $"addr add 198.18.{n}.2/24 dev {slot.LabInterface}")
+            .AppendLine(CultureInfo.InvariantCulture, $"route add 198.18.{slot.SourceBlock}.0/24 via 198.18.{n}.1 dev {slot.LabInterface}");
         foreach (var address in Addresses.Concat(SilentAddresses))
         {
             labSide.AppendLine(CultureInfo.InvariantCulture, $"addr add {address}/32 dev {slot.LabInterface}");

@@ -81,7 +81,7 @@ public sealed class NmapEngineTests
         await using var lab = new NetworkLab();
         var host = await lab.AddHostAsync(cancellationToken: Cancel);
         host.Listen(22);
-        await using var responder = new LabUdpResponder(host, host.Address, 9999);
+        await using var responder = host.ListenUdp(9999, _ => "pong"u8.ToArray(), host.Address);
 
         var result = await ScanAsync(host.Address.ToString(), "T:22,U:9000,9999");
 

@@ -59,7 +59,7 @@ public sealed partial class NmapXmlRealOutputTests
     {
         await using var lab = new NetworkLab();
         var host = await lab.AddHostAsync(cancellationToken: Cancel);
-        await using var responder = new LabUdpResponder(host, host.Address, 9999);
+        await using var responder = host.ListenUdp(9999, _ => "pong"u8.ToArray(), host.Address);
         await host.SetFirewallAsync("udp dport 9001 drop");
         var mac = MacAddress().Match(await host.ExecAsync("ip", "-o", "link", "show", "type", "veth")).Groups[1].Value.ToUpperInvariant();
 

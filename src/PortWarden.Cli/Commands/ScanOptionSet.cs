@@ -2,9 +2,12 @@ using System.CommandLine;
 using PortWarden.Core.Ports;
 using PortWarden.Core.Scanning;
 using PortWarden.Core.Targets;
+using PortWarden.Core.Tracking;
 using PortWarden.Scanning;
+using PortWarden.Scanning.Checkpoints;
 using PortWarden.Scanning.Local;
 using PortWarden.Scanning.Nmap;
+using PortWarden.Scanning.Udp;
 
 namespace PortWarden.Cli.Commands;
 
@@ -21,7 +24,8 @@ internal sealed class ScanOptionSet
     public Option<string?> Ports { get; } = new("--ports", "-p")
     {
         Description = "Ports, nmap style: 22,80,8000-8100 | - (all) | -1024 | 60000- | T:1-1024,U:53 | ssh,https. " +
-            "Default: 1-1024 and other well-known service ports; with --engine local, all ports of both protocols.",
+            "UDP is scanned when the spec names UDP ports (U:) or --engine udp is chosen; ports without a prefix then " +
+            "count for both protocols. Default: 1-1024 and other well-known service ports; with --engine local, all ports of both protocols.",
         HelpName = "spec",
     };
 
@@ -38,11 +42,18 @@ internal sealed class ScanOptionSet
         HelpName = "spec",
     };
 
-    public Option<string> Engine { get; } = new("--engine")
+    public Option<string?> Engine { get; } = new("--engine")
     {
-        Description = $"Scan engine: {string.Join(", ", ScanEngines.Names)}.",
-        DefaultValueFactory = _ => ScanEngines.Names[0],
+        Description = $"Scan engine: {string.Join(", ", ScanEngines.Names)}. Default: connect for TCP ports and udp for UDP ports, both in one scan when the ports name both.",
         HelpName = "name",
+    };
+
+    public Option<string?> SourceAddresses { get; } = new("--source-addresses")
+    {
+        Description = "UDP: send probes from these local addresses (198.18.5.10-73, a list or a CIDR block), or from the first N " +
+            "addresses (in ascending order) of the interface that reaches each target. Targets limit ICMP errors per source " +
+            "address, so more sources scan closed ports faster. Default: the system's choice (one source).",
+        HelpName = "addresses|N",
     };
 
     public Option<int?> Timeout { get; } = new("--timeout")
@@ -107,7 +118,7 @@ internal sealed class ScanOptionSet
     public void AddTo(Command command)
     {
         command.Arguments.Add(Targets);
-        foreach (var option in new Option[] { Ports, ExcludePorts, Exclude, Engine, Timeout, Concurrency, Rate, Retries, NoDiscovery, AllowLarge, NmapPath, ServiceDetection, ScanType, NmapOptions })
+        foreach (var option in new Option[] { Ports, ExcludePorts, Exclude, Engine, SourceAddresses, Timeout, Concurrency, Rate, Retries, NoDiscovery, AllowLarge, NmapPath, ServiceDetection, ScanType, NmapOptions })
         {
             command.Options.Add(option);
         }
@@ -130,87 +141,107 @@ internal sealed class ScanOptionSet
         });
         Engine.Validators.Add(result =>
         {
-            var name = result.GetValueOrDefault<string>();
-            if (!ScanEngines.Names.Contains(name, StringComparer.OrdinalIgnoreCase))
+            var name = result.GetValueOrDefault<string?>();
+            if (name is not null && !ScanPlan.Knows(name))
             {
                 result.AddError($"unknown engine '{name}'; available: {string.Join(", ", ScanEngines.Names)}.");
             }
         });
     }
 
-    /// <summary>Parses the specs and resolves the targets: every error is reported before anything is scanned.</summary>
-    /// <remarks><paramref name="warn"/> is told of problems that do not stop the scan; <paramref name="self"/> asks for a self-scan (the local engine).</remarks>
-    public async Task<(IScanEngine Engine, ScanRequest Request)> BuildAsync(
-        ParseResult parse, TimeProvider time, IHostResolver resolver, CancellationToken cancellationToken, Action<string>? warn = null, bool self = false)
+    /// <summary>
+    /// Parses the specs, picks the engine and resolves the targets: every error is reported before anything is scanned.
+    /// <paramref name="warn"/> is told of problems that do not stop the scan; <paramref name="self"/> asks for a self-scan
+    /// (the local engine). When <paramref name="resuming"/> is given, targets, ports and options left out come from it,
+    /// and the scan must be the same.
+    /// </summary>
+    public async Task<(IScanEngine Engine, ScanRequest Request, ScanDefinition Definition)> BuildAsync(
+        ParseResult parse, TimeProvider time, IHostResolver resolver, CancellationToken cancellationToken,
+        Action<string>? warn = null, bool self = false, ScanDefinition? resuming = null)
     {
+        var engineName = parse.GetValue(Engine);
+        if (self && engineName is not null && !string.Equals(engineName, LocalEngine.EngineName, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new UsageException($"a self-scan reads this machine's socket table with the {LocalEngine.EngineName} engine: drop --engine {engineName}");
+        }
+
+        if (self || string.Equals(engineName, LocalEngine.EngineName, StringComparison.OrdinalIgnoreCase))
+        {
+            return BuildSelfScan(parse, time, warn, resuming);
+        }
+
+        var options = resuming is null ? TrackerOptions(parse) : TrackerOptions(parse).Or(resuming.Options);
+
+        var targetText = string.Join(' ', parse.GetValue(Targets) ?? []);
+        var excludeText = string.Join(' ', parse.GetValue(Exclude) ?? []);
         var requested = parse.GetValue(Ports);
-        if (self && parse.GetResult(Engine) is { Implicit: false } && !string.Equals(parse.GetValue(Engine), LocalEngine.EngineName, StringComparison.OrdinalIgnoreCase))
+        var excludePorts = parse.GetValue(ExcludePorts);
+        if (resuming is not null)
         {
-            throw new UsageException($"a self-scan reads this machine's socket table with the {LocalEngine.EngineName} engine: drop --engine {parse.GetValue(Engine)}");
+            targetText = targetText.Length > 0 ? targetText : resuming.Targets;
+            excludeText = excludeText.Length > 0 || targetText != resuming.Targets ? excludeText : resuming.Exclude;
+            requested ??= resuming.Ports;
+            excludePorts ??= resuming.ExcludePorts.Length > 0 ? resuming.ExcludePorts : null;
         }
 
-        var engineName = self ? LocalEngine.EngineName : parse.GetValue(Engine)!;
-        if (string.Equals(engineName, LocalEngine.EngineName, StringComparison.OrdinalIgnoreCase))
-        {
-            RefuseNmapOptions(parse, LocalEngine.EngineName);
-            return BuildSelfScan(parse, time, warn);
-        }
-
-        if (parse.GetValue(Targets) is not { Length: > 0 })
+        if (targetText.Length == 0)
         {
             throw new UsageException(
                 $"no targets given: name the hosts or networks to scan, or use --engine {LocalEngine.EngineName} to list this machine's own listening ports");
         }
 
-        var ports = PortSpec.Parse(requested ?? PortSpec.Default.IncludeText, parse.GetValue(ExcludePorts));
-        var engine = ScanEngines.Create(engineName, time, ServiceTable.Default, warn)!;
+        var ports = PortSpec.Parse(requested ?? PortSpec.Default.IncludeText, excludePorts);
+        var (engine, tcp, udp) = ScanPlan.Choose(engineName ?? resuming?.Engine, ports, explicitSpec: requested is not null, time, warn);
         var nmap = engine as NmapEngine;
         if (nmap is null)
         {
             RefuseNmapOptions(parse, engine.Name);
         }
 
-        if (requested is not null && ports.NamesExplicitly(Protocol.Udp) && nmap is null)
+        var scanOptions = options.ToScanOptions();
+        if (scanOptions.SourceAddresses is { } sources)
         {
-            throw new UsageException($"the {engine.Name} engine scans TCP only, and this version has no UDP engine: remove the U: ports");
+            if (udp.IsEmpty || nmap is not null)
+            {
+                throw new UsageException($"--source-addresses is used by the udp engine, and this scan {(nmap is null ? "has no UDP ports" : "runs nmap")}");
+            }
+
+            SourceAddressResolver.Validate(sources);
         }
 
-        var tcp = ports.For(Protocol.Tcp);
-        var udp = nmap is not null && requested is not null && ports.NamesExplicitly(Protocol.Udp) ? ports.For(Protocol.Udp) : PortSet.Empty;
-        if (tcp.IsEmpty && udp.IsEmpty)
+        var targets = await TargetSet.ParseAsync(targetText, excludeText, parse.GetValue(AllowLarge), resolver, cancellationToken).ConfigureAwait(false);
+        if (scanOptions.SourceAddresses?.Count is not null && targets.Enumerate().FirstOrDefault() is { } first)
         {
-            throw new UsageException($"no TCP ports left to scan in '{ports}'");
+            // Fails early, with the interface named, when it has fewer addresses than asked for.
+            new SourceAddressResolver(scanOptions.SourceAddresses).For(first.Address);
         }
 
-        var targets = await TargetSet.ParseAsync(
-            string.Join(' ', parse.GetValue(Targets) ?? []),
-            string.Join(' ', parse.GetValue(Exclude) ?? []),
-            parse.GetValue(AllowLarge),
-            resolver,
-            cancellationToken).ConfigureAwait(false);
-
-        var options = TrackerOptions(parse).ToScanOptions() with
+        var definition = new ScanDefinition(targetText, excludeText, ports.IncludeText, ports.ExcludeText, engine.Name) { Options = options };
+        if (resuming?.DifferenceFrom(definition) is { } difference)
         {
-            NmapPath = parse.GetValue(NmapPath),
-            ServiceDetection = parse.GetValue(ServiceDetection),
-            TcpScanType = parse.GetValue(ScanType),
-            NmapExtraArguments = parse.GetValue(NmapOptions) ?? [],
-        };
-        var request = new ScanRequest(targets, tcp, udp, options);
+            throw new UsageException($"the checkpoint was written for another scan ({difference}); resume it with the same targets and ports, or leave them out");
+        }
+
+        var request = new ScanRequest(targets, tcp, udp, scanOptions);
 
         // nmap missing, an option off the allow-list: said now, before any output is written.
         nmap?.Plan(request);
-        return (engine, request);
+        return (engine, request, definition);
     }
 
-    /// <summary>The probing options given on the command line, as a tracker stores them.</summary>
-    public Core.Tracking.TrackerOptions TrackerOptions(ParseResult parse) => new()
+    /// <summary>The engine options given on the command line, as a tracker stores them (unset ones left null).</summary>
+    public TrackerOptions TrackerOptions(ParseResult parse) => new()
     {
         TimeoutMs = parse.GetValue(Timeout),
         Concurrency = parse.GetValue(Concurrency),
         Rate = parse.GetValue(Rate),
         Retries = parse.GetValue(Retries),
         NoDiscovery = parse.GetValue(NoDiscovery) ? true : null,
+        SourceAddresses = parse.GetValue(SourceAddresses),
+        NmapPath = parse.GetValue(NmapPath),
+        ServiceDetection = parse.GetValue(ServiceDetection) ? true : null,
+        ScanType = parse.GetResult(ScanType) is { Implicit: false } ? parse.GetValue(ScanType) : null,
+        NmapOptions = parse.GetValue(NmapOptions) is { Length: > 0 } extra ? extra : null,
     };
 
     private void RefuseNmapOptions(ParseResult parse, string engine)
@@ -230,10 +261,22 @@ internal sealed class ScanOptionSet
 
     /// <summary>
     /// The local engine reads this machine's socket table: it takes no targets, and unprefixed ports apply to TCP
-    /// and UDP alike, all of them by default.
+    /// and UDP alike, all of them by default. Nothing is probed, so there is nothing to resume.
     /// </summary>
-    private (IScanEngine Engine, ScanRequest Request) BuildSelfScan(ParseResult parse, TimeProvider time, Action<string>? warn)
+    private (IScanEngine Engine, ScanRequest Request, ScanDefinition Definition) BuildSelfScan(
+        ParseResult parse, TimeProvider time, Action<string>? warn, ScanDefinition? resuming)
     {
+        RefuseNmapOptions(parse, LocalEngine.EngineName);
+        if (parse.GetValue(SourceAddresses) is not null)
+        {
+            throw new UsageException($"--source-addresses is used by the udp engine; the {LocalEngine.EngineName} engine sends no probes");
+        }
+
+        if (resuming is not null)
+        {
+            throw new UsageException($"the {LocalEngine.EngineName} engine reads the socket table at once; there is no scan to resume");
+        }
+
         var stray = (parse.GetValue(Targets) ?? []).Concat(parse.GetValue(Exclude) ?? []).FirstOrDefault();
         if (stray is not null)
         {
@@ -242,14 +285,9 @@ internal sealed class ScanOptionSet
         }
 
         var ports = PortSpec.Parse(parse.GetValue(Ports) ?? "-", parse.GetValue(ExcludePorts));
-        var (tcp, udp) = (ports.For(Protocol.Tcp), ports.For(Protocol.Udp));
-        if (tcp.IsEmpty && udp.IsEmpty)
-        {
-            throw new UsageException($"no ports left to report in '{ports}'");
-        }
-
-        var engine = ScanEngines.Create(LocalEngine.EngineName, time, ServiceTable.Default, warn)!;
-        return (engine, new ScanRequest(TargetSet.Create(TargetSpec.Empty), tcp, udp, new ScanOptions()));
+        var (engine, tcp, udp) = ScanPlan.Choose(LocalEngine.EngineName, ports, explicitSpec: true, time, warn);
+        var definition = new ScanDefinition("", "", ports.IncludeText, ports.ExcludeText, engine.Name);
+        return (engine, new ScanRequest(TargetSet.Create(TargetSpec.Empty), tcp, udp, new ScanOptions()), definition);
     }
 
     private static void Positive(Option<int?> option, string name) => option.Validators.Add(result =>

@@ -73,7 +73,7 @@ internal static class TrackCommand
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync("track", streams, async () =>
         {
             var selfScan = parse.GetValue(self);
-            var (engine, request) = await scan.BuildAsync(
+            var (engine, request, definition) = await scan.BuildAsync(
                 parse, time, new SystemHostResolver(), cancellationToken, warning => streams.Error.WriteLine($"portwarden track: {warning}"), selfScan).ConfigureAwait(false);
             var targets = string.Join(' ', parse.GetValue(scan.Targets) ?? []);
             var deviceName = parse.GetValue(name) ?? (selfScan || targets.Length == 0 ? Environment.MachineName : targets);
@@ -86,7 +86,7 @@ internal static class TrackCommand
                 new Tracker(0, device.Id, parse.GetValue(tracker)!, parse.GetValue(scan.Ports) ?? (kind == DeviceKind.Self ? "-" : Core.Ports.PortSpec.Default.IncludeText),
                     parse.GetValue(scan.ExcludePorts) ?? "", engine.Name, "none", policy)
                 {
-                    OptionsJson = scan.TrackerOptions(parse).ToJson(),
+                    OptionsJson = definition.Options.ToJson(),
                     Mode = kind switch { DeviceKind.Self => TrackerMode.Self, DeviceKind.Network => TrackerMode.Network, _ => TrackerMode.Remote },
                 },
                 cancellationToken).ConfigureAwait(false);

@@ -9,6 +9,8 @@ public static class Reasons
     public const string HostUnreachable = "host-unreach";
     public const string NetworkUnreachable = "net-unreach";
     public const string PortUnreachable = "port-unreach";
+    public const string ProtocolUnreachable = "proto-unreach";
+    public const string TimeExceeded = "time-exceeded";
     public const string AdminProhibited = "admin-prohibited";
     public const string UdpResponse = "udp-response";
     public const string Reset = "reset";

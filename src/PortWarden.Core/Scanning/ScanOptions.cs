@@ -38,4 +38,7 @@ public sealed record ScanOptions
 
     /// <summary>Extra nmap options, each "NAME" or "NAME=VALUE" (e.g. "-T4", "--max-rate=500"); only allow-listed ones are accepted.</summary>
     public IReadOnlyList<string> NmapExtraArguments { get; init; } = [];
+
+    /// <summary>Local addresses to send probes from (engines that support it, e.g. udp), or null for the system's choice.</summary>
+    public SourceAddressSpec? SourceAddresses { get; init; }
 }

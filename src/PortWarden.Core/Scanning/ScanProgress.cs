@@ -7,6 +7,10 @@ public sealed record ScanProgress(long Completed, long Total, TimeSpan Elapsed)
 
     public double Fraction => Total > 0 ? Math.Min(1.0, (double)Completed / Total) : 0;
 
-    /// <summary>Estimated time to completion, or null before there is a rate to go by.</summary>
-    public TimeSpan? Remaining => PerSecond > 0 ? TimeSpan.FromSeconds(Math.Max(0, Total - Completed) / PerSecond) : null;
+    /// <summary>The engine's own estimate of the time left (e.g. from the rate a target lets it work at), when it has one.</summary>
+    public TimeSpan? EstimatedRemaining { get; init; }
+
+    /// <summary>Estimated time to completion: the engine's estimate, else the average rate so far; null before there is either.</summary>
+    public TimeSpan? Remaining => EstimatedRemaining
+        ?? (PerSecond > 0 ? TimeSpan.FromSeconds(Math.Max(0, Total - Completed) / PerSecond) : null);
 }

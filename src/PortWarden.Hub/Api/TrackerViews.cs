@@ -1,5 +1,6 @@
 using PortWarden.Agent.Scheduling;
 using PortWarden.Core.Ports;
+using PortWarden.Core.Scanning;
 using PortWarden.Core.Tracking;
 using PortWarden.Scanning;
 
@@ -54,18 +55,14 @@ public sealed record TrackerInput(
         }
 
         var ports = Ports ?? PortSpec.Default.IncludeText;
-        validation.Check("ports", () => PortSpec.Parse(ports));
+        var spec = validation.Check("ports", () => PortSpec.Parse(ports));
         if (ExcludePorts is not null)
         {
-            validation.Check("excludePorts", () => PortSpec.Parse("-", ExcludePorts));
+            var excluded = validation.Check("excludePorts", () => PortSpec.Parse("-", ExcludePorts));
+            spec = spec is null || excluded is null ? null : PortSpec.Parse(ports, ExcludePorts);
         }
 
-        var engine = Engine ?? ScanEngines.Names[0];
-        if (!ScanEngines.Names.Contains(engine, StringComparer.OrdinalIgnoreCase))
-        {
-            validation.Add("engine", $"unknown engine '{engine}' (available: {string.Join(", ", ScanEngines.Names)})");
-        }
-
+        var engine = PlannedEngine(spec, validation);
         var schedule = (Schedule ?? new ScheduleView(false, null, null)).ToSchedule();
         validation.Check("schedule", () => ScheduleCalendar.Parse(schedule.ToString()));
         if (ConfirmPolls is < 1 or > TrackingPolicy.MaxConfirmPolls)
@@ -88,7 +85,7 @@ public sealed record TrackerInput(
             return (null, validation);
         }
 
-        var tracker = new Tracker(id, device!.Id, Name!, ports, ExcludePorts ?? "", engine.ToLowerInvariant(), schedule.ToString(),
+        var tracker = new Tracker(id, device!.Id, Name!, ports, ExcludePorts ?? "", engine!, schedule.ToString(),
             new TrackingPolicy(ConfirmPolls ?? 1, BaselineEvents ?? false))
         {
             Mode = mode,
@@ -97,5 +94,29 @@ public sealed record TrackerInput(
             OptionsJson = (Options ?? new TrackerOptions()).ToJson(),
         };
         return (tracker, validation);
+    }
+
+    /// <summary>The name of the engine polls will run: the one asked for, checked against the ports, or the ports' default.</summary>
+    private string? PlannedEngine(PortSpec? ports, Validation validation)
+    {
+        if (ports is null)
+        {
+            if (Engine is not null && !ScanPlan.Knows(Engine))
+            {
+                validation.Add("engine", $"unknown engine '{Engine}' (available: {string.Join(", ", ScanEngines.Names)})");
+            }
+
+            return Engine;
+        }
+
+        try
+        {
+            return ScanPlan.Choose(Engine, ports, explicitSpec: true, TimeProvider.System).Engine.Name;
+        }
+        catch (ScanEngineException error)
+        {
+            validation.Add("engine", error.Message);
+            return null;
+        }
     }
 }

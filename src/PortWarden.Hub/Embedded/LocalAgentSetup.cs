@@ -1,7 +1,7 @@
 using System.Globalization;
 using PortWarden.Core.Tracking;
 using PortWarden.Hub.Auth;
-using PortWarden.Scanning;
+using PortWarden.Scanning.Local;
 
 namespace PortWarden.Hub.Embedded;
 
@@ -36,12 +36,8 @@ public static class LocalAgentSetup
         await store.SetDeviceAgentsAsync(self.Id, [.. self.AgentIds, agent.Id], cancellationToken).ConfigureAwait(false);
         if ((await store.ListTrackersAsync(self.Id, cancellationToken).ConfigureAwait(false)).Count == 0)
         {
-            var local = ScanEngines.Names.Contains("local");
             await store.SaveTrackerAsync(
-                new Tracker(0, self.Id, "self", "-", "", local ? "local" : "connect", "startup; every 300s", TrackingPolicy.Default)
-                {
-                    Mode = local ? TrackerMode.Self : TrackerMode.Remote,
-                },
+                new Tracker(0, self.Id, "self", "-", "", LocalEngine.EngineName, "startup; every 300s", TrackingPolicy.Default) { Mode = TrackerMode.Self },
                 cancellationToken).ConfigureAwait(false);
         }
 
