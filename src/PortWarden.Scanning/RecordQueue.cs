@@ -53,4 +53,39 @@ internal sealed class RecordQueue
             yield return record;
         }
     }
+
+    /// <summary>
+    /// Runs <paramref name="produce"/> in the background, completing the queue when it ends (with its error, if any),
+    /// and yields the records as they come. A consumer that stops early cancels the producer and waits for it.
+    /// </summary>
+    public async IAsyncEnumerable<ScanRecord> StreamAsync(Func<CancellationToken, Task> produce, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var run = Task.Run(
+            async () =>
+            {
+                try
+                {
+                    await produce(stop.Token).ConfigureAwait(false);
+                    Complete();
+                }
+                catch (Exception error)
+                {
+                    Complete(error);
+                }
+            },
+            CancellationToken.None);
+        try
+        {
+            await foreach (var record in ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                yield return record;
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            await run.ConfigureAwait(false);
+        }
+    }
 }

@@ -16,38 +16,15 @@ internal sealed class ConnectScan(ScanRequest request, TimeProvider time, Servic
         var scheduler = new ConnectScheduler(request, services, output);
         var started = time.GetTimestamp();
         var total = progress is null ? 0 : scheduler.EstimateTotalPorts();
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         await using var pacer = new ProbePacer(request.Options.RatePerSecond);
         await using var ticker = progress is null ? null : time.CreateTimer(_ => Report(), null, ProgressInterval, ProgressInterval);
         var concurrency = SocketBudget.Limit(Math.Max(1, request.Options.Concurrency));
-        var run = Task.Run(
-            async () =>
-            {
-                try
-                {
-                    await driver.RunAsync(scheduler, output, pacer, concurrency, stop.Token).ConfigureAwait(false);
-                    output.Complete();
-                }
-                catch (Exception error)
-                {
-                    output.Complete(error);
-                }
-            },
-            CancellationToken.None);
-        try
+        await foreach (var record in output.StreamAsync(token => driver.RunAsync(scheduler, output, pacer, concurrency, token), cancellationToken).ConfigureAwait(false))
         {
-            await foreach (var record in output.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-            {
-                yield return record;
-            }
+            yield return record;
+        }
 
-            Report();
-        }
-        finally
-        {
-            await stop.CancelAsync().ConfigureAwait(false);
-            await run.ConfigureAwait(false);
-        }
+        Report();
 
         void Report()
         {

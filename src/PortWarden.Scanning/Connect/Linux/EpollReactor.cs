@@ -34,11 +34,7 @@ internal sealed class EpollReactor : IDisposable
         this.pacer = pacer;
         this.share = share;
         this.time = time;
-        epoll = LinuxSockets.EpollCreate(LinuxSockets.EpollCloseOnExec);
-        if (epoll < 0)
-        {
-            throw new IOException($"epoll_create1 failed (errno {LinuxSockets.LastError})");
-        }
+        epoll = LinuxSockets.CreateEpoll();
     }
 
     public void Run(CancellationToken cancellationToken)

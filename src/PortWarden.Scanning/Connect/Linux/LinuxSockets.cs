@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using PortWarden.Scanning.Native;
 
 namespace PortWarden.Scanning.Connect.Linux;
 
@@ -25,8 +26,6 @@ internal static unsafe partial class LinuxSockets
     private const int SolSocket = 1;
     private const int SoError = 4;
     private const int SoLinger = 13;
-    private const ushort AfInet = 2;
-    private const ushort AfInet6 = 10;
 
     /// <summary>x86 packs struct epoll_event to 12 bytes; other architectures align it to 16.</summary>
     public static readonly int EpollEventSize = RuntimeInformation.ProcessArchitecture is Architecture.X64 or Architecture.X86 ? 12 : 16;
@@ -37,7 +36,7 @@ internal static unsafe partial class LinuxSockets
 
     /// <summary>A non-blocking TCP socket; -1 with errno on failure.</summary>
     public static int OpenTcpSocket(AddressFamily family) =>
-        Socket(family == AddressFamily.InterNetwork ? AfInet : AfInet6, SocketStream | SocketNonBlocking | SocketCloseOnExec, IpProtoTcp);
+        Socket(SockAddr.Family(family), SocketStream | SocketNonBlocking | SocketCloseOnExec, IpProtoTcp);
 
     /// <summary>
     /// Closes a socket; a connected one with a reset (linger 0), so the target sees no orderly close and
@@ -58,7 +57,7 @@ internal static unsafe partial class LinuxSockets
     public static int StartConnect(int fd, IPEndPoint endpoint)
     {
         Span<byte> address = stackalloc byte[28];
-        var length = WriteAddress(endpoint, address);
+        var length = SockAddr.Write(endpoint, address);
         fixed (byte* pointer = address)
         {
             return Connect(fd, pointer, length) == 0 ? 0 : LastError;
@@ -86,7 +85,7 @@ internal static unsafe partial class LinuxSockets
             }
         }
 
-        var targetLength = WriteAddress(endpoint, target);
+        var targetLength = SockAddr.Write(endpoint, target);
         return local[..targetLength].SequenceEqual(target[..targetLength]);
     }
 
@@ -112,23 +111,6 @@ internal static unsafe partial class LinuxSockets
     public static long EventData(byte[] events, int index) =>
         BinaryPrimitives.ReadInt64LittleEndian(events.AsSpan((index * EpollEventSize) + EpollDataOffset));
 
-    private static int WriteAddress(IPEndPoint endpoint, Span<byte> buffer)
-    {
-        buffer.Clear();
-        BinaryPrimitives.WriteUInt16BigEndian(buffer[2..], (ushort)endpoint.Port);
-        if (endpoint.AddressFamily == AddressFamily.InterNetwork)
-        {
-            BinaryPrimitives.WriteUInt16LittleEndian(buffer, AfInet);
-            endpoint.Address.TryWriteBytes(buffer[4..8], out _);
-            return 16;
-        }
-
-        BinaryPrimitives.WriteUInt16LittleEndian(buffer, AfInet6);
-        endpoint.Address.TryWriteBytes(buffer[8..24], out _);
-        BinaryPrimitives.WriteUInt32LittleEndian(buffer[24..], (uint)endpoint.Address.ScopeId);
-        return 28;
-    }
-
     [LibraryImport("libc", EntryPoint = "socket", SetLastError = true)]
     private static partial int Socket(int domain, int type, int protocol);
 
@@ -147,8 +129,15 @@ internal static unsafe partial class LinuxSockets
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);
 
+    /// <summary>A new close-on-exec epoll instance; throws <see cref="IOException"/> with the errno when none can be made.</summary>
+    public static int CreateEpoll()
+    {
+        var epoll = EpollCreate(EpollCloseOnExec);
+        return epoll >= 0 ? epoll : throw new IOException($"epoll_create1 failed (errno {LastError})");
+    }
+
     [LibraryImport("libc", EntryPoint = "epoll_create1", SetLastError = true)]
-    public static partial int EpollCreate(int flags);
+    private static partial int EpollCreate(int flags);
 
     [LibraryImport("libc", EntryPoint = "epoll_ctl", SetLastError = true)]
     private static partial int EpollCtl(int epoll, int operation, int fd, byte* eventData);

@@ -61,11 +61,7 @@ internal sealed class RecvErrUdpDriver(TimeProvider time) : IUdpDriver
             this.scheduler = scheduler;
             this.pacer = pacer;
             this.time = time;
-            epoll = LinuxSockets.EpollCreate(LinuxSockets.EpollCloseOnExec);
-            if (epoll < 0)
-            {
-                throw new IOException($"epoll_create1 failed (errno {LinuxSockets.LastError})");
-            }
+            epoll = LinuxSockets.CreateEpoll();
         }
 
         public void Run(CancellationToken cancellationToken)

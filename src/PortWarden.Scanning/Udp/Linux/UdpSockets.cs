@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using PortWarden.Scanning.Connect.Linux;
+using PortWarden.Scanning.Native;
 
 namespace PortWarden.Scanning.Udp.Linux;
 
@@ -42,15 +43,13 @@ internal static unsafe partial class UdpSockets
     private const int MsgDontWait = 0x40;
     private const byte OriginIcmp = 2;
     private const byte OriginIcmp6 = 3;
-    private const ushort AfInet = 2;
-    private const ushort AfInet6 = 10;
 
     public static int LastError => Marshal.GetLastPInvokeError();
 
     /// <summary>A non-blocking UDP socket bound to <paramref name="source"/> (port chosen by the system) that queues ICMP errors; throws on failure.</summary>
     public static int Open(IPAddress? source, AddressFamily family)
     {
-        var fd = Socket(family == AddressFamily.InterNetwork ? AfInet : AfInet6, SocketDatagram | SocketNonBlocking | SocketCloseOnExec, 17);
+        var fd = Socket(SockAddr.Family(family), SocketDatagram | SocketNonBlocking | SocketCloseOnExec, 17);
         if (fd < 0)
         {
             throw new IOException($"cannot open a UDP socket (errno {LastError})");
@@ -63,7 +62,7 @@ internal static unsafe partial class UdpSockets
             ? SetSocketOption(fd, SolIp, IpRecvErr, &one, sizeof(int))
             : SetSocketOption(fd, SolIpv6, Ipv6V6Only, &one, sizeof(int)) | SetSocketOption(fd, SolIpv6, Ipv6RecvErr, &one, sizeof(int));
         Span<byte> address = stackalloc byte[28];
-        var length = WriteAddress(new IPEndPoint(source ?? (family == AddressFamily.InterNetwork ? IPAddress.Any : IPAddress.IPv6Any), 0), address);
+        var length = SockAddr.Write(new IPEndPoint(source ?? (family == AddressFamily.InterNetwork ? IPAddress.Any : IPAddress.IPv6Any), 0), address);
         int bound;
         fixed (byte* pointer = address)
         {
@@ -97,7 +96,7 @@ internal static unsafe partial class UdpSockets
     public static int SendTo(int fd, IPEndPoint destination, byte[] payload)
     {
         Span<byte> address = stackalloc byte[28];
-        var length = WriteAddress(destination, address);
+        var length = SockAddr.Write(destination, address);
         fixed (byte* data = payload)
         fixed (byte* pointer = address)
         {
@@ -118,7 +117,7 @@ internal static unsafe partial class UdpSockets
         }
 
         error = received < 0 ? LastError : 0;
-        from = received < 0 ? null : ReadAddress(address);
+        from = received < 0 ? null : SockAddr.Read(address);
         return (int)received;
     }
 
@@ -151,7 +150,7 @@ internal static unsafe partial class UdpSockets
                 return false;
             }
 
-            var destination = ReadAddress(name);
+            var destination = SockAddr.Read(name);
             for (var offset = 0; offset + 16 <= (int)header.ControlLength;)
             {
                 var cmsgLength = (int)BinaryPrimitives.ReadUInt64LittleEndian(control[offset..]);
@@ -166,7 +165,7 @@ internal static unsafe partial class UdpSockets
                 {
                     var extended = control[(offset + 16)..];
                     var origin = extended[4];
-                    var offender = cmsgLength >= 16 + 16 + 8 ? ReadAddress(extended[16..]) : null;
+                    var offender = cmsgLength >= 16 + 16 + 8 ? SockAddr.Read(extended[16..]) : null;
                     queued = new QueuedError(
                         destination,
                         origin is OriginIcmp or OriginIcmp6,
@@ -184,35 +183,6 @@ internal static unsafe partial class UdpSockets
             queued = new QueuedError(destination, false, AddressFamily.Unspecified, 0, 0, null, (int)received);
             return true;
         }
-    }
-
-    private static int WriteAddress(IPEndPoint endpoint, Span<byte> buffer)
-    {
-        buffer.Clear();
-        BinaryPrimitives.WriteUInt16BigEndian(buffer[2..], (ushort)endpoint.Port);
-        if (endpoint.AddressFamily == AddressFamily.InterNetwork)
-        {
-            BinaryPrimitives.WriteUInt16LittleEndian(buffer, AfInet);
-            endpoint.Address.TryWriteBytes(buffer[4..8], out _);
-            return 16;
-        }
-
-        BinaryPrimitives.WriteUInt16LittleEndian(buffer, AfInet6);
-        endpoint.Address.TryWriteBytes(buffer[8..24], out _);
-        BinaryPrimitives.WriteUInt32LittleEndian(buffer[24..], (uint)endpoint.Address.ScopeId);
-        return 28;
-    }
-
-    private static IPEndPoint? ReadAddress(ReadOnlySpan<byte> buffer)
-    {
-        var family = BinaryPrimitives.ReadUInt16LittleEndian(buffer);
-        var port = BinaryPrimitives.ReadUInt16BigEndian(buffer[2..]);
-        return family switch
-        {
-            AfInet => new IPEndPoint(new IPAddress(buffer[4..8]), port),
-            AfInet6 => new IPEndPoint(new IPAddress(buffer[8..24]), port),
-            _ => null,
-        };
     }
 
     [StructLayout(LayoutKind.Sequential)]
