@@ -21,6 +21,7 @@ internal static class CliApp
             ImportCommand.Create(streams, time),
             ServeCommand.Create(streams, time),
             AgentCommand.Create(streams, time),
+            ServiceCommand.Create(streams),
         };
 
         var parseResult = root.Parse(args);
