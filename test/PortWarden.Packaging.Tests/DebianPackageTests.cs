@@ -57,7 +57,8 @@ public sealed class DebianPackageTests(BuiltArtifacts artifacts) : IDisposable
         var status = await Shell.RunAsync("dpkg", ["--root", root, "-s", "portwarden"], Limit);
         var binary = Path.Combine(root, "usr/bin/portwarden");
         var version = await Shell.RunAsync(binary, ["--version"], Limit);
-        var config = Path.Combine(root, "etc/portwarden/portwarden.json");
+        // Until configured, dpkg keeps a new conffile beside its place, as .dpkg-new.
+        var config = Path.Combine(root, "etc/portwarden/portwarden.json.dpkg-new");
         var hub = await Shell.RunAsync(binary, ["serve", "--config", config, "--check-config"], Limit);
         var agent = await Shell.RunAsync(binary, ["agent", "--config", config, "--check-config"], Limit);
 
