@@ -8,21 +8,7 @@ internal static class CliApp
 {
     public static async Task<int> RunAsync(string[] args, CliStreams streams, TimeProvider time, CancellationToken cancellationToken = default)
     {
-        var root = new RootCommand("PortWarden tracks which TCP and UDP ports are open on your hosts and networks.")
-        {
-            ScanCommand.Create(streams, time),
-            TrackCommand.Create(streams, time),
-            DevicesCommand.Create(streams),
-            BaselineCommand.Create(streams),
-            EventsCommand.Create(streams, time),
-            PlannedCommand.Create(streams, time),
-            ExportCommand.Create(streams, time),
-            DiffCommand.Create(streams),
-            ImportCommand.Create(streams, time),
-            ServeCommand.Create(streams, time),
-            AgentCommand.Create(streams, time),
-        };
-
+        var root = CreateRoot(streams, time);
         var parseResult = root.Parse(args);
         var configuration = new InvocationConfiguration { Output = streams.Out, Error = streams.Error };
         if (parseResult.Errors.Count > 0 && parseResult.Action is not System.CommandLine.Help.HelpAction)
@@ -38,6 +24,24 @@ internal static class CliApp
 
         return await parseResult.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The command tree (also walked by the tests that keep docs/cli.md true to --help).</summary>
+    public static RootCommand CreateRoot(CliStreams streams, TimeProvider time) =>
+        new RootCommand("PortWarden tracks which TCP and UDP ports are open on your hosts and networks.")
+        {
+            ScanCommand.Create(streams, time),
+            TrackCommand.Create(streams, time),
+            DevicesCommand.Create(streams),
+            BaselineCommand.Create(streams),
+            EventsCommand.Create(streams, time),
+            PlannedCommand.Create(streams, time),
+            ExportCommand.Create(streams, time),
+            DiffCommand.Create(streams),
+            ImportCommand.Create(streams, time),
+            ServeCommand.Create(streams, time),
+            AgentCommand.Create(streams, time),
+            ServiceCommand.Create(streams),
+        };
 
     private static string CommandPath(ParseResult parseResult)
     {

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Logging;
 using PortWarden.Agent;
 using PortWarden.Agent.Delivery;
+using PortWarden.Agent.Hosting;
 using PortWarden.Core.Targets;
 using PortWarden.Core.Tracking;
 using PortWarden.Hub.Api;
@@ -41,13 +42,16 @@ public static class HubApp
         builder.Logging.ClearProviders();
         if (logging is null)
         {
-            builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
+            builder.Logging.AddServiceConsole();
             builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         }
         else
         {
             logging(builder.Logging);
         }
+
+        // Under systemd (Type=notify) or as a Windows service: report readiness and stopping to the service manager.
+        builder.Services.AddServiceLifetime();
 
         var services = builder.Services;
         services.AddSingleton(store);

@@ -5,7 +5,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using PortWarden.Agent;
 using PortWarden.Agent.Delivery;
+using PortWarden.Agent.Hosting;
 using PortWarden.Agent.Wire;
+using PortWarden.Cli.Configuration;
 using PortWarden.Core.Targets;
 
 namespace PortWarden.Cli.Commands;
@@ -15,6 +17,7 @@ internal static class AgentCommand
 {
     public static Command Create(CliStreams streams, TimeProvider time)
     {
+        var config = new ConfigOptions();
         var hub = new Option<string?>("--hub") { Description = "The hub's URL, e.g. https://hub.example:5443.", HelpName = "url" };
         var token = new Option<string?>("--token") { Description = "One-time enrolment token (needed on the first run only).", HelpName = "token" };
         var dataDir = new Option<string?>("--data-dir")
@@ -24,35 +27,43 @@ internal static class AgentCommand
         };
         var name = new Option<string?>("--name") { Description = "How the hub lists this agent (default: the host name).", HelpName = "name" };
         var caCert = new Option<FileInfo?>("--ca-cert") { Description = "Trust only this certificate authority (PEM) for the hub's HTTPS.", HelpName = "file" };
-        var refresh = new Option<int>("--refresh") { Description = "Seconds between asking the hub for trackers.", DefaultValueFactory = _ => 30, HelpName = "seconds" };
-        var maxPolls = new Option<int>("--max-polls") { Description = "Polls run at the same time.", DefaultValueFactory = _ => 2, HelpName = "n" };
+        var refresh = new Option<int>("--refresh") { Description = "Seconds between asking the hub for trackers (1-3600). Default: 30.", HelpName = "seconds" };
+        var maxPolls = new Option<int>("--max-polls") { Description = "Polls run at the same time (1-64). Default: 2.", HelpName = "n" };
         var metricsUrl = new Option<string?>("--metrics-url")
         {
             Description = "Serve Prometheus metrics (polls, scan rate, outbox depth) at this address, e.g. http://127.0.0.1:9464/.",
             HelpName = "url",
         };
-        var grace = new Option<int>("--shutdown-grace") { Description = "Seconds a running poll may take to finish when the agent stops.", DefaultValueFactory = _ => 20, HelpName = "seconds" };
+        var grace = new Option<int>("--shutdown-grace") { Description = "Seconds a running poll may take to finish when the agent stops (0-3600). Default: 20.", HelpName = "seconds" };
         var command = new Command("agent", "Run an agent: enrol with the hub, run its trackers on their schedules, deliver every poll (queued on disk while the hub is away).");
         foreach (var option in new Option[] { hub, token, dataDir, name, caCert, refresh, maxPolls, grace, metricsUrl })
         {
             command.Options.Add(option);
         }
 
-        Range(refresh, "--refresh", 1, 3600);
-        Range(maxPolls, "--max-polls", 1, 64);
-        Range(grace, "--shutdown-grace", 0, 3600);
+        config.AddTo(command);
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync("agent", streams, async () =>
         {
-            var state = AgentState.Open(parse.GetValue(dataDir) ?? Path.Combine(Path.GetDirectoryName(Storage.StoreLocation.DefaultPath)!, "agent"));
-            var authority = parse.GetValue(caCert) is { } file ? LoadAuthority(file) : null;
-            var hubUrl = parse.GetValue(hub) is { } text ? HubUrl(text) : null;
-            var identity = await IdentityAsync(state, hubUrl, parse.GetValue(token), parse.GetValue(name), authority, cancellationToken).ConfigureAwait(false);
+            var (settings, layers) = config.Load<AgentSettings>(parse, command, AgentSettings.Section);
+            if (parse.GetValue(config.Check))
+            {
+                await ConfigOptions.WriteAsync(settings, AgentSettings.Section, layers, streams.Out).ConfigureAwait(false);
+                return ExitCodes.Success;
+            }
+
+            var state = AgentState.Open(settings.DataDir ?? Path.Combine(Path.GetDirectoryName(Storage.StoreLocation.DefaultPath)!, "agent"));
+            var authority = settings.CaCert is { } file ? LoadAuthority(file) : null;
+            var hubUrl = settings.Hub is { } text ? HubUrl(text) : null;
+            var identity = await IdentityAsync(state, hubUrl, settings.Token, settings.Name, authority, cancellationToken).ConfigureAwait(false);
             await streams.Error.WriteLineAsync($"PortWarden agent {identity.AgentId} of {identity.Hub}; data in {state.Directory}").ConfigureAwait(false);
 
-            var builder = Host.CreateApplicationBuilder();
+            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
             builder.Logging.ClearProviders();
-            builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
-            builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(parse.GetValue(grace) + 10));
+            builder.Logging.AddServiceConsole();
+            builder.Logging.AddConfiguration(layers.Root.GetSection("Logging"));
+            // Under systemd (Type=notify) or as a Windows service: report readiness and stopping to the service manager.
+            builder.Services.AddServiceLifetime();
+            builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(settings.ShutdownGraceSeconds + 10));
             using var connection = new HttpHubConnection(identity.Hub, identity.Credential, authority);
             var outbox = new Outbox(state.OutboxDirectory, time);
             using var metrics = new AgentMetrics(() => outbox.Count);
@@ -60,14 +71,14 @@ internal static class AgentCommand
                 connection, state, outbox, new PollExecutor(time, new SystemHostResolver(), metrics), time,
                 new AgentOptions
                 {
-                    RefreshInterval = TimeSpan.FromSeconds(parse.GetValue(refresh)),
-                    MaxParallelPolls = parse.GetValue(maxPolls),
-                    ShutdownGrace = TimeSpan.FromSeconds(parse.GetValue(grace)),
+                    RefreshInterval = TimeSpan.FromSeconds(settings.RefreshSeconds),
+                    MaxParallelPolls = settings.MaxPolls,
+                    ShutdownGrace = TimeSpan.FromSeconds(settings.ShutdownGraceSeconds),
                     TrustedAuthority = authority,
                 },
                 provider.GetRequiredService<ILoggerFactory>()));
             using var host = builder.Build();
-            using var exporter = parse.GetValue(metricsUrl) is { } url ? StartMetrics(url) : null;
+            using var exporter = settings.MetricsUrl is { } url ? StartMetrics(url) : null;
             await host.RunAsync(cancellationToken).ConfigureAwait(false);
             return ExitCodes.Success;
         }, cancellationToken));
@@ -140,23 +151,15 @@ internal static class AgentCommand
             ? uri
             : throw new UsageException($"--hub '{text}' is not an http:// or https:// URL");
 
-    private static X509Certificate2 LoadAuthority(FileInfo file)
+    private static X509Certificate2 LoadAuthority(string file)
     {
         try
         {
-            return X509CertificateLoader.LoadCertificateFromFile(file.FullName);
+            return X509CertificateLoader.LoadCertificateFromFile(file);
         }
         catch (Exception error) when (error is System.Security.Cryptography.CryptographicException or IOException)
         {
-            throw new UsageException($"cannot read --ca-cert '{file.FullName}': {error.Message}");
+            throw new UsageException($"cannot read the CA certificate '{file}': {error.Message}");
         }
     }
-
-    private static void Range(Option<int> option, string name, int low, int high) => option.Validators.Add(result =>
-    {
-        if (result.GetValueOrDefault<int>() < low || result.GetValueOrDefault<int>() > high)
-        {
-            result.AddError($"{name} must be between {low} and {high}.");
-        }
-    });
 }
