@@ -78,6 +78,21 @@ internal sealed class Browser : IAsyncDisposable
         await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = true });
     }
 
+    /// <summary>Runs a test's steps; when one fails, the page as it was is saved as failure.png beside the other screenshots.</summary>
+    public async Task RecordFailureAsync(Func<Task> steps)
+    {
+        ArgumentNullException.ThrowIfNull(steps);
+        try
+        {
+            await steps();
+        }
+        catch
+        {
+            await ScreenshotAsync("failure");
+            throw;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await context.CloseAsync();

@@ -24,6 +24,11 @@ public sealed partial class DashboardScenarioTests
         await using var agent = new TestAgent(hub.BaseAddress, identity);
         await agent.StartAsync();
         await using var browser = await Browser.StartAsync(hub.BaseAddress);
+        await browser.RecordFailureAsync(() => ScenarioAsync(browser, host));
+    }
+
+    private static async Task ScenarioAsync(Browser browser, LabHost host)
+    {
         var page = browser.Page;
 
         // Every page wants a session first.
@@ -61,7 +66,7 @@ public sealed partial class DashboardScenarioTests
         await trackerForm.GetByRole(AriaRole.Button, new() { Name = "Save tracker" }).ClickAsync();
         await Expect(trackerForm.Locator("[data-field=ports] .field-error")).ToContainTextAsync("port 0");
         await browser.ScreenshotAsync("03-tracker-validation");
-        await trackerForm.GetByLabel("Ports", new() { Exact = true }).FillAsync("1-200");
+        await trackerForm.GetByLabel("Ports", new() { Exact = true }).FillAsync("1-1024");
         await trackerForm.GetByRole(AriaRole.Button, new() { Name = "Save tracker" }).ClickAsync();
 
         // Run it: the baseline. Then a port opens and the next run finds it.
@@ -139,7 +144,7 @@ public sealed partial class DashboardScenarioTests
         await Expect(page.Locator("tr[data-agent=branch]")).ToContainTextAsync("online");
         await page.GetByLabel("Note").FillAsync("second site");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create enrolment token" }).ClickAsync();
-        await Expect(page.GetByLabel("Enrolment token")).ToHaveValueAsync(new Regex("^pwe_"));
+        await Expect(page.GetByLabel("Enrolment token", new() { Exact = true })).ToHaveValueAsync(new Regex("^pwe_"));
         await browser.ScreenshotAsync("09-agents");
 
         // Keyboard first: the first Tab reaches the skip link, which moves focus to the content.

@@ -69,5 +69,5 @@ export function timelineChart(timeline, label) {
         h('thead', null, h('tr', null, ['Interval', 'Open ports', 'Unplanned', 'Planned'].map(t => h('th', { scope: 'col' }, t)))),
         h('tbody', null, rows))));
 
-  return h('figure', { class: 'chart-figure' }, svg, h('figcaption', null, summary), legend, data);
+  return h('figure', { class: 'chart-figure' }, h('div', { class: 'chart-scroll' }, svg), h('figcaption', null, summary), legend, data);
 }

@@ -72,7 +72,7 @@ export class RunWatcher {
     if (entry.pending && latest.id !== entry.pending.since) {
       entry.pending = null;
       entry.finishedRuns += 1;
-      announce(`${entry.tracker.name} finished: ${latest.open} open ports, ${latest.changes} changes.`);
+      announce(`${entry.tracker.name} finished: ${plural(latest.open, 'open port')}, ${plural(latest.changes, 'change')}.`);
     }
     this.onFinished(entry.tracker, latest);
   }
@@ -92,11 +92,15 @@ export class RunWatcher {
       replace(cell, h('span', { class: 'muted' }, 'Waiting for the agent…'));
     } else if (lastPoll) {
       cell.dataset.state = 'idle';
-      replace(cell, h('span', null, `Last poll ${time(lastPoll.startedAt)} · ${duration(lastPoll.durationMs)} · ${lastPoll.open} open · ${lastPoll.changes} changes`),
+      replace(cell, h('span', null, `Last poll ${time(lastPoll.startedAt)} · ${duration(lastPoll.durationMs)} · ${lastPoll.open} open · ${plural(lastPoll.changes, 'change')}`),
         lastPoll.error ? h('span', { class: 'error-text' }, ` · ${lastPoll.error}`) : null);
     } else {
       cell.dataset.state = 'idle';
       replace(cell, h('span', { class: 'muted' }, 'Not polled yet'));
     }
   }
+}
+
+function plural(count, noun) {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
