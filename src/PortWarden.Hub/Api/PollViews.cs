@@ -45,7 +45,11 @@ public sealed record PlannedChangeInput(long? DeviceId, string? Targets, string?
     /// <summary>The same input with empty texts (as a form sends them) meaning "not given".</summary>
     public PlannedChangeInput Normalized() => this with
     {
-        Targets = Blank(Targets), Ports = Blank(Ports), ExcludePorts = Blank(ExcludePorts), Reference = Blank(Reference), Description = Blank(Description),
+        Targets = Blank(Targets),
+        Ports = Blank(Ports),
+        ExcludePorts = Blank(ExcludePorts),
+        Reference = Blank(Reference),
+        Description = Blank(Description),
     };
 
     /// <summary>The window this input describes (once validated: both times are set).</summary>

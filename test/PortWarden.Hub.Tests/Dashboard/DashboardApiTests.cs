@@ -107,7 +107,11 @@ public sealed class DashboardApiTests
         await UploadAsync(hub, agent, tracker, 22);
         var window = (await hub.PostAsync<JsonElement>("api/v1/planned-changes", new
         {
-            deviceId = device, ports = "80", from = DateTimeOffset.UtcNow.AddHours(-1), to = DateTimeOffset.UtcNow.AddHours(1), reference = "CHG-1",
+            deviceId = device,
+            ports = "80",
+            from = DateTimeOffset.UtcNow.AddHours(-1),
+            to = DateTimeOffset.UtcNow.AddHours(1),
+            reference = "CHG-1",
         })).GetProperty("id").GetInt64();
         await UploadAsync(hub, agent, tracker, 22, 80, 443);
 
