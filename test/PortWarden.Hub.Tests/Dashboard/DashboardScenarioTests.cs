@@ -123,6 +123,13 @@ public sealed partial class DashboardScenarioTests
         await Expect(page.Locator("table[data-table=events] tr[data-port='80'] [data-classification]")).ToHaveTextAsync("unplanned");
         await browser.ScreenshotAsync("07-events");
 
+        // Filters the API refuses are marked at the field, as forms are.
+        await page.GotoAsync("/events?since=someday&port=99999");
+        await Expect(page.Locator("form.filters [data-field=since] .field-error")).ToContainTextAsync("someday");
+        await Expect(page.Locator("form.filters [data-field=port] .field-error")).ToContainTextAsync("1-65535");
+        await page.GoBackAsync();
+        await Expect(rows).ToHaveCountAsync(2);
+
         // The exports hold exactly these events: the command line's CSV columns, and the one JSON shape.
         var csv = await DownloadAsync(page, "csv");
         Assert.Equal(EventCsv.Header, csv[0]);
