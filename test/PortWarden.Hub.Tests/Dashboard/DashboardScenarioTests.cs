@@ -152,6 +152,7 @@ public sealed partial class DashboardScenarioTests
         await page.GetByLabel("Note").FillAsync("second site");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create enrolment token" }).ClickAsync();
         await Expect(page.GetByLabel("Enrolment token", new() { Exact = true })).ToHaveValueAsync(new Regex("^pwe_"));
+        await Expect(page.Locator("table[data-table=tokens] tr[data-token]")).ToHaveCountAsync(2);
         await browser.ScreenshotAsync("09-agents");
 
         // Keyboard first: the first Tab reaches the skip link, which moves focus to the content.

@@ -8,9 +8,9 @@ export function classification(e) {
     planned ? `planned${e.reference ? ` · ${e.reference}` : ''}` : 'unplanned');
 }
 
-export function agentStatus(agent) {
+export function agentStatus(agent, withName = true) {
   const kind = agent.status === 'online' ? 'ok' : agent.status === 'revoked' ? 'bad' : 'warn';
-  return h('span', { class: ['badge', kind], title: agent.lastSeenAt ? `last seen ${agent.lastSeenAt}` : 'never seen' }, `${agent.name}: ${agent.status}`);
+  return h('span', { class: ['badge', kind], title: agent.lastSeenAt ? `last seen ${agent.lastSeenAt}` : 'never seen' }, withName ? `${agent.name}: ${agent.status}` : agent.status);
 }
 
 export function count(value, kind) {

@@ -10,7 +10,7 @@ export async function render(main) {
   const agentRows = overview.agents.map(a => h('tr', { 'data-agent': a.name },
     h('th', { scope: 'row' }, a.name),
     h('td', null, a.hostName ?? ''),
-    h('td', null, agentStatus(a)),
+    h('td', null, agentStatus(a, false)),
     h('td', null, time(a.enrolledAt)),
     h('td', null, a.lastSeenAt ? `${time(a.lastSeenAt)} (${ago(a.lastSeenAt)})` : 'never'),
     h('td', null, a.version ?? ''),
@@ -23,13 +23,7 @@ export async function render(main) {
       },
     }, `Revoke ${a.name}`))));
 
-  const now = Date.now();
-  const tokenRows = tokens.map(t => h('tr', null,
-    h('td', { class: 'num' }, t.id),
-    h('td', null, t.note ?? ''),
-    h('td', null, time(t.createdAt)),
-    h('td', null, time(t.expiresAt)),
-    h('td', null, t.usedAt ? `used ${time(t.usedAt)} by agent ${t.agentId}` : new Date(t.expiresAt).getTime() < now ? 'expired' : 'unused')));
+  const tokenHolder = h('div', null, tokenTable(tokens));
 
   const result = h('div', { class: 'token-result', 'aria-live': 'polite' });
   const form = h('form', { class: 'card', 'aria-label': 'New enrolment token', novalidate: true },
@@ -50,6 +44,7 @@ export async function render(main) {
         h('label', { for: 'new-command' }, 'Command to run on the agent\'s machine'),
         h('input', { id: 'new-command', class: 'secret', readonly: true, value: command }),
         h('button', { type: 'button', class: 'secondary', onclick: () => navigator.clipboard?.writeText(command) }, 'Copy command'));
+      replace(tokenHolder, tokenTable(await api('enrollment-tokens')));
       announce('Enrolment token created.');
       result.querySelector('input').focus();
     } catch (error) {
@@ -62,6 +57,16 @@ export async function render(main) {
     section('Agents', table('Enrolled agents', ['Agent', 'Host', 'Status', 'Enrolled', 'Last seen', 'Version', 'Actions'], agentRows,
       { name: 'agents', hideCaption: true, empty: 'No agents yet.' })),
     section('Enrol an agent', h('p', null, 'Create a one-time token, then start the agent with it; the agent exchanges it for its own credential.'), form, result),
-    section('Enrolment tokens', table('Enrolment tokens', ['Id', 'Note', 'Created', 'Expires', 'State'], tokenRows,
-      { name: 'tokens', hideCaption: true, empty: 'No tokens yet.' })));
+    section('Enrolment tokens', tokenHolder));
+}
+
+function tokenTable(tokens) {
+  const now = Date.now();
+  const rows = tokens.map(t => h('tr', { 'data-token': t.id },
+    h('td', { class: 'num' }, t.id),
+    h('td', null, t.note ?? ''),
+    h('td', null, time(t.createdAt)),
+    h('td', null, time(t.expiresAt)),
+    h('td', null, t.usedAt ? `used ${time(t.usedAt)} by agent ${t.agentId}` : new Date(t.expiresAt).getTime() < now ? 'expired' : 'unused')));
+  return table('Enrolment tokens', ['Id', 'Note', 'Created', 'Expires', 'State'], rows, { name: 'tokens', hideCaption: true, empty: 'No tokens yet.' });
 }
