@@ -1,3 +1,4 @@
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 
 namespace PortWarden.Hub.Tests.Dashboard;
@@ -42,6 +43,9 @@ internal sealed class Browser : IAsyncDisposable
     /// <summary>Script errors seen so far; a working page has none.</summary>
     public List<string> Errors { get; } = [];
 
+    /// <summary>Accessibility rules (axe-core, WCAG 2 A and AA) the pages checked so far break.</summary>
+    public List<string> AccessibilityProblems { get; } = [];
+
     public static async Task<Browser> StartAsync(Uri baseAddress)
     {
         Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: install Debian's chromium package (apt-get install chromium)");
@@ -70,6 +74,21 @@ internal sealed class Browser : IAsyncDisposable
     {
         await Page.GotoAsync(path);
         await Assertions.Expect(Page.Locator("main[data-ready]")).ToHaveAttributeAsync("data-ready", "true");
+    }
+
+    /// <summary>Runs axe-core on the page as it is now and notes every broken WCAG 2 A/AA rule with the elements that break it.</summary>
+    public async Task CheckAccessibilityAsync()
+    {
+        var results = await Page.RunAxe(new Deque.AxeCore.Commons.AxeRunOptions
+        {
+            RunOnly = new Deque.AxeCore.Commons.RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+        });
+        Assert.NotEmpty(results.Passes);
+        foreach (var violation in results.Violations)
+        {
+            AccessibilityProblems.Add($"{new Uri(Page.Url).PathAndQuery}: {violation.Id} ({violation.Impact}): {violation.Help} at "
+                + string.Join("; ", violation.Nodes.Select(node => string.Join(" ", node.Target))));
+        }
     }
 
     public async Task ScreenshotAsync(string name)

@@ -34,6 +34,7 @@ public sealed partial class DashboardScenarioTests
         // Every page wants a session first.
         await page.GotoAsync("/events");
         await Expect(page).ToHaveURLAsync(LoginUrl());
+        await browser.CheckAccessibilityAsync();
         await browser.ScreenshotAsync("01-login");
         await page.GetByLabel("Admin key").FillAsync("pwk_not-the-key-of-this-hub-000000000");
         await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
@@ -53,6 +54,7 @@ public sealed partial class DashboardScenarioTests
         await Expect(deviceForm.Locator("[data-field=targets] .field-error")).ToContainTextAsync("'10.0.0.300'");
         await Expect(deviceForm.GetByLabel("Targets")).ToHaveAttributeAsync("aria-invalid", "true");
         await Expect(deviceForm.GetByLabel("Targets")).ToBeFocusedAsync();
+        await browser.CheckAccessibilityAsync();
         await browser.ScreenshotAsync("02-device-validation");
         await deviceForm.GetByLabel("Targets").FillAsync(host.Address.ToString());
         await deviceForm.GetByRole(AriaRole.Button, new() { Name = "Save device" }).ClickAsync();
@@ -65,6 +67,7 @@ public sealed partial class DashboardScenarioTests
         await trackerForm.GetByLabel("Ports", new() { Exact = true }).FillAsync("22,0");
         await trackerForm.GetByRole(AriaRole.Button, new() { Name = "Save tracker" }).ClickAsync();
         await Expect(trackerForm.Locator("[data-field=ports] .field-error")).ToContainTextAsync("port 0");
+        await browser.CheckAccessibilityAsync();
         await browser.ScreenshotAsync("03-tracker-validation");
         await trackerForm.GetByLabel("Ports", new() { Exact = true }).FillAsync("1-1024");
         await trackerForm.GetByRole(AriaRole.Button, new() { Name = "Save tracker" }).ClickAsync();
@@ -73,6 +76,7 @@ public sealed partial class DashboardScenarioTests
         await RunAsync(browser, "tcp", 1);
         host.Listen(80);
         await RunAsync(browser, "tcp", 2);
+        await browser.CheckAccessibilityAsync();
         await browser.ScreenshotAsync("04-trackers");
 
         // The overview says so, unplanned.
@@ -82,6 +86,7 @@ public sealed partial class DashboardScenarioTests
         await Expect(recent.Locator("[data-classification]")).ToHaveTextAsync("unplanned");
         await Expect(page.Locator("tr[data-device=branch-gw] td[data-unplanned]")).ToHaveTextAsync("1");
         await Expect(page.Locator("svg.chart")).ToBeVisibleAsync();
+        await browser.CheckAccessibilityAsync();
         await browser.ScreenshotAsync("05-overview");
 
         // So does the device page: the baseline and the change history.
@@ -95,6 +100,7 @@ public sealed partial class DashboardScenarioTests
         await Expect(history.Locator("[data-classification]")).ToHaveTextAsync("unplanned");
         await Expect(page.Locator("table[data-table=polls] tr[data-poll]")).ToHaveCountAsync(2);
         var deviceUrl = page.Url;
+        await browser.CheckAccessibilityAsync();
         await browser.ScreenshotAsync("06-device");
 
         // A planned change for port 443 of this device, from now on: the next change is planned, with its reference.
@@ -121,6 +127,7 @@ public sealed partial class DashboardScenarioTests
         await Expect(rows).ToHaveCountAsync(2);
         await Expect(page.Locator("table[data-table=events] tr[data-port='443'] [data-classification]")).ToHaveTextAsync("planned · CHG-42");
         await Expect(page.Locator("table[data-table=events] tr[data-port='80'] [data-classification]")).ToHaveTextAsync("unplanned");
+        await browser.CheckAccessibilityAsync();
         await browser.ScreenshotAsync("07-events");
 
         // Filters the API refuses are marked at the field, as forms are.
@@ -142,6 +149,7 @@ public sealed partial class DashboardScenarioTests
         // The window shows the event it covered; the device page shows the planned change too.
         await browser.OpenAsync("/planned");
         await Expect(page.Locator("tr[data-reference=CHG-42] td[data-covered]")).ToHaveAttributeAsync("data-covered", "1");
+        await browser.CheckAccessibilityAsync();
         await browser.ScreenshotAsync("08-planned");
         await page.GotoAsync(deviceUrl);
         await Expect(page.Locator("table[data-table=history] tr[data-port='443'] [data-classification]")).ToHaveTextAsync("planned · CHG-42");
@@ -153,6 +161,7 @@ public sealed partial class DashboardScenarioTests
         await page.GetByRole(AriaRole.Button, new() { Name = "Create enrolment token" }).ClickAsync();
         await Expect(page.GetByLabel("Enrolment token", new() { Exact = true })).ToHaveValueAsync(new Regex("^pwe_"));
         await Expect(page.Locator("table[data-table=tokens] tr[data-token]")).ToHaveCountAsync(2);
+        await browser.CheckAccessibilityAsync();
         await browser.ScreenshotAsync("09-agents");
 
         // Keyboard first: the first Tab reaches the skip link, which moves focus to the content.
@@ -172,6 +181,7 @@ public sealed partial class DashboardScenarioTests
         }
 
         Assert.Empty(browser.Errors);
+        Assert.Empty(browser.AccessibilityProblems);
     }
 
     /// <summary>Clicks the tracker's "Run now" and waits until the page reports that run finished (the n-th run asked for on this page).</summary>
