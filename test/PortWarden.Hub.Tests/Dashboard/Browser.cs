@@ -97,8 +97,8 @@ internal sealed class Browser : IAsyncDisposable
         await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = true });
     }
 
-    /// <summary>Runs a test's steps; when one fails, the page as it was is saved as failure.png beside the other screenshots.</summary>
-    public async Task RecordFailureAsync(Func<Task> steps)
+    /// <summary>Runs a test's steps; when one fails, the page as it was is saved as failure-NAME.png beside the other screenshots.</summary>
+    public async Task RecordFailureAsync(string name, Func<Task> steps)
     {
         ArgumentNullException.ThrowIfNull(steps);
         try
@@ -107,7 +107,7 @@ internal sealed class Browser : IAsyncDisposable
         }
         catch
         {
-            await ScreenshotAsync("failure");
+            await ScreenshotAsync($"failure-{name}");
             throw;
         }
     }

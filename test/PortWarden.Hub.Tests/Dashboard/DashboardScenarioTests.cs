@@ -24,7 +24,7 @@ public sealed partial class DashboardScenarioTests
         await using var agent = new TestAgent(hub.BaseAddress, identity);
         await agent.StartAsync();
         await using var browser = await Browser.StartAsync(hub.BaseAddress);
-        await browser.RecordFailureAsync(() => ScenarioAsync(browser, host));
+        await browser.RecordFailureAsync("scenario", () => ScenarioAsync(browser, host));
     }
 
     private static async Task ScenarioAsync(Browser browser, LabHost host)

@@ -22,19 +22,25 @@ public sealed class RunProgressTests
         await using var agent = new TestAgent(hub.BaseAddress, identity);
         await agent.StartAsync();
         await using var browser = await Browser.StartAsync(hub.BaseAddress);
-        await DashboardSessions.LogInAsync(browser);
-        await browser.OpenAsync("/trackers");
+        await browser.RecordFailureAsync("progress", async () =>
+        {
+            await DashboardSessions.LogInAsync(browser);
+            await browser.OpenAsync("/trackers");
 
-        var page = browser.Page;
-        await page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Run slow now" }).ClickAsync();
-        var status = page.Locator("[data-tracker-status=slow]");
-        await Expect(status).ToHaveAttributeAsync("data-state", "running");
-        var bar = status.GetByRole(Microsoft.Playwright.AriaRole.Progressbar, new() { Name = "Progress of slow" });
-        await Expect(status).ToContainTextAsync("of 120 ports");
-        await browser.ScreenshotAsync("12-run-progress");
-        await Waiting.UntilAsync(async () => await bar.CountAsync() == 0 || await bar.EvaluateAsync<double>("bar => bar.value") > 0, TimeSpan.FromSeconds(60), "the bar to move");
-        await Expect(status).ToHaveAttributeAsync("data-runs-finished", "1", new() { Timeout = 90_000 });
-        await Expect(status).ToContainTextAsync("0 open");
+            var page = browser.Page;
+            await page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Run slow now" }).ClickAsync();
+            var status = page.Locator("[data-tracker-status=slow]");
+            await Expect(status).ToHaveAttributeAsync("data-state", "running");
+            var bar = status.GetByRole(Microsoft.Playwright.AriaRole.Progressbar, new() { Name = "Progress of slow" });
+            await Expect(status).ToContainTextAsync("of 120 ports");
+            await browser.ScreenshotAsync("12-run-progress");
+            await Expect(bar).ToBeVisibleAsync();
+            // The bar moves as the agent reports (or the poll ends, and the bar with it).
+            await Waiting.UntilAsync(
+                async () => await status.EvaluateAsync<double>("cell => cell.querySelector('progress')?.value ?? 100") > 0, TimeSpan.FromSeconds(60), "the bar to move");
+            await Expect(status).ToHaveAttributeAsync("data-runs-finished", "1", new() { Timeout = 90_000 });
+            await Expect(status).ToContainTextAsync("0 open");
+        });
         Assert.Empty(browser.Errors);
     }
 }
