@@ -11,6 +11,9 @@ public sealed record AgentOptions
 
     public int MaxParallelPolls { get; init; } = 2;
 
+    /// <summary>How often a running poll tells the hub how far it has got (the dashboard's progress bar).</summary>
+    public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>On SIGTERM, a running poll may finish within this time; after it, the poll is abandoned (nothing is recorded).</summary>
     public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(20);
 

@@ -122,7 +122,8 @@ public sealed partial class AgentRunner(
     {
         try
         {
-            var upload = await executor.RunAsync(tracker, shard, cancellationToken).ConfigureAwait(false);
+            using var progress = new PollProgressSender(hub, time, options.ProgressInterval, loggers.CreateLogger<PollProgressSender>());
+            var upload = await executor.RunAsync(tracker, shard, progress, cancellationToken).ConfigureAwait(false);
             if (!cancellationToken.IsCancellationRequested)
             {
                 outbox.Add(upload);

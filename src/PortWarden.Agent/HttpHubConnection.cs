@@ -51,6 +51,9 @@ public sealed class HttpHubConnection : IHubConnection, IDisposable
         }
     }
 
+    public Task ReportProgressAsync(PollProgressReport report, CancellationToken cancellationToken) =>
+        SendAsync<object>(HttpMethod.Post, $"api/v1/agent/polls/{report?.PollId}/progress", report, cancellationToken);
+
     public void Dispose() => http.Dispose();
 
     private async Task<T?> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken)

@@ -16,6 +16,9 @@ public interface IHubConnection
 
     /// <summary>Extends a shard lease; false when the agent lost it.</summary>
     Task<bool> RenewShardAsync(long shardId, CancellationToken cancellationToken);
+
+    /// <summary>Tells the hub how far a running poll has got (for live progress in the dashboard); best effort.</summary>
+    Task ReportProgressAsync(PollProgressReport report, CancellationToken cancellationToken);
 }
 
 /// <summary>The hub could not be reached or failed: try again later.</summary>

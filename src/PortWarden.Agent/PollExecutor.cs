@@ -13,16 +13,22 @@ namespace PortWarden.Agent;
 /// </summary>
 public sealed class PollExecutor(TimeProvider time, IHostResolver resolver, AgentMetrics metrics)
 {
-    public async Task<PollUpload> RunAsync(TrackerAssignment tracker, ShardAssignment? shard, CancellationToken cancellationToken)
+    public Task<PollUpload> RunAsync(TrackerAssignment tracker, ShardAssignment? shard, CancellationToken cancellationToken) =>
+        RunAsync(tracker, shard, null, cancellationToken);
+
+    /// <summary>Runs the poll, telling <paramref name="progress"/> when it starts, how far the engine has got, and when it ends.</summary>
+    public async Task<PollUpload> RunAsync(TrackerAssignment tracker, ShardAssignment? shard, PollProgressSender? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tracker);
         var pollId = shard?.PollId ?? Guid.CreateVersion7(time.GetUtcNow());
         var started = time.GetUtcNow();
+        progress?.Start(pollId, tracker.TrackerId, shard?.ShardId, started);
         var builder = new UploadBuilder();
         var tcp = PortSet.Empty;
         var udp = PortSet.Empty;
         string? error = null;
         long decided = 0;
+        var finished = started;
         try
         {
             // Stored specs are explicit: U: ports in them are scanned, as when the tracker was made.
@@ -32,7 +38,7 @@ public sealed class PollExecutor(TimeProvider time, IHostResolver resolver, Agen
                 ? TargetSet.Create(TargetSpec.Empty)
                 : await TargetSet.ParseAsync(shard?.Targets ?? tracker.Targets, null, allowLarge: true, resolver, cancellationToken).ConfigureAwait(false);
             var request = new Core.Scanning.ScanRequest(targets, tcp, udp, TrackerOptions.Parse(tracker.Options).ToScanOptions());
-            await foreach (var record in plan.Engine.ScanAsync(request, null, cancellationToken).ConfigureAwait(false))
+            await foreach (var record in plan.Engine.ScanAsync(request, progress, cancellationToken).ConfigureAwait(false))
             {
                 builder.Add(record);
                 if (record is Core.Scanning.HostReport report)
@@ -45,8 +51,15 @@ public sealed class PollExecutor(TimeProvider time, IHostResolver resolver, Agen
         {
             error = failure.Message;
         }
+        finally
+        {
+            finished = time.GetUtcNow();
+            if (progress is not null)
+            {
+                await progress.FinishAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+        }
 
-        var finished = time.GetUtcNow();
         metrics.PollFinished(tracker.Engine, error is not null, decided, finished - started);
         return builder.Build(pollId, tracker.TrackerId, shard?.ShardId, started, finished, tracker.Engine, error, tcp, udp);
     }

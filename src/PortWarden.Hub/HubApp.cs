@@ -13,8 +13,10 @@ using PortWarden.Core.Targets;
 using PortWarden.Core.Tracking;
 using PortWarden.Hub.Api;
 using PortWarden.Hub.Auth;
+using PortWarden.Hub.Dashboard;
 using PortWarden.Hub.Embedded;
 using PortWarden.Hub.Ingestion;
+using PortWarden.Hub.Progress;
 using PortWarden.Hub.Sharding;
 using Prometheus;
 
@@ -44,6 +46,8 @@ public static class HubApp
         {
             builder.Logging.AddServiceConsole();
             builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+            // Keys are stored unencrypted in the owner-only key directory, by design: do not warn about it on every new key.
+            builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager", LogLevel.Error);
         }
         else
         {
@@ -61,9 +65,11 @@ public static class HubApp
         services.AddSingleton<HubMetrics>();
         services.AddSingleton<PollIngestion>();
         services.AddSingleton<AgentGateway>();
+        services.AddSingleton<RunningPolls>();
         services.AddHostedService<ShardPlanner>();
-        // Nothing the hub does needs protected payloads: keep the data-protection keys in memory, off the disk.
-        services.AddDataProtection().UseEphemeralDataProtectionProvider();
+        // Dashboard sessions and anti-forgery tokens are protected with these keys: kept in the data directory (owner only),
+        // so sessions survive a restart. Several hubs behind one address need the same directory (or sticky sessions).
+        services.AddDataProtection().SetApplicationName("PortWarden.Hub").PersistKeysToFileSystem(KeyDirectory(options));
         services.AddProblemDetails();
         services.AddOpenApi();
         services.AddHealthChecks();
@@ -73,8 +79,9 @@ public static class HubApp
             json.SerializerOptions.Converters.Add(new TrackEventConverter());
         });
         services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
-        services.AddAuthentication(HubAuthentication.SchemeName)
-            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, HubAuthentication>(HubAuthentication.SchemeName, null);
+        services.AddAuthentication(DashboardAuth.BearerOrCookie)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, HubAuthentication>(HubAuthentication.SchemeName, null)
+            .AddDashboardSessions();
         services.AddAuthorizationBuilder()
             .AddPolicy(HubAuthentication.AdminRole, policy => policy.RequireRole(HubAuthentication.AdminRole))
             .AddPolicy(HubAuthentication.AgentRole, policy => policy.RequireRole(HubAuthentication.AgentRole));
@@ -96,6 +103,7 @@ public static class HubApp
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseSessionCsrfProtection();
         var api = app.MapGroup("/api/v1");
         AgentsApi.MapEnrolment(api, time);
         var admin = api.MapGroup("").RequireAuthorization(HubAuthentication.AdminRole);
@@ -104,11 +112,24 @@ public static class HubApp
         PlannedChangesApi.Map(admin, time);
         EventsApi.Map(admin);
         AgentsApi.MapAdmin(admin, time);
+        DashboardApi.Map(admin);
         AgentApi.Map(api.MapGroup("").RequireAuthorization(HubAuthentication.AgentRole));
         app.MapOpenApi("/openapi/v1.json");
         app.MapHealthChecks("/healthz");
         app.MapMetrics("/metrics");
+        DashboardPages.Map(app);
         return app;
+    }
+
+    private static DirectoryInfo KeyDirectory(HubOptions options)
+    {
+        var directory = Directory.CreateDirectory(Path.Combine(options.DataDirectory, "keys"));
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(directory.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        return directory;
     }
 
     private static void AddLocalAgent(IServiceCollection services, HubOptions options, long agentId)

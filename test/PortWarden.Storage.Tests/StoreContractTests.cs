@@ -181,6 +181,47 @@ public abstract class StoreContractTests
     }
 
     [Fact]
+    public async Task Change_windows_are_updated_in_place_until_removed()
+    {
+        await using var store = await NewStoreAsync();
+        var a = await store.SaveDeviceAsync("a", DeviceKind.Host, "10.0.0.1", Cancel);
+        var now = DateTimeOffset.UtcNow;
+        var window = await store.AddChangeWindowAsync(new ChangeWindow(0, a.Id, null, "T:80", null, now, now.AddHours(1), "CHG-1", null), Cancel);
+
+        var changed = window with { DeviceId = null, Targets = "10.0.0.0/24", Ports = "T:443", To = now.AddHours(5), Reference = "CHG-2", Description = "moved" };
+        Assert.True(await store.UpdateChangeWindowAsync(changed, Cancel));
+
+        var listed = Assert.Single(await store.ListChangeWindowsAsync(null, Cancel));
+        Assert.Equal((window.Id, (long?)null, "10.0.0.0/24", "T:443", "CHG-2", "moved"), (listed.Id, listed.DeviceId, listed.Targets, listed.Ports, listed.Reference, listed.Description));
+        Assert.Equal(now.AddHours(5).ToUnixTimeMilliseconds(), listed.To.ToUnixTimeMilliseconds());
+        Assert.False(await store.UpdateChangeWindowAsync(changed with { Id = 999 }, Cancel));
+        Assert.True(await store.RemoveChangeWindowAsync(window.Id, Cancel));
+        Assert.False(await store.UpdateChangeWindowAsync(changed, Cancel));
+    }
+
+    [Fact]
+    public async Task Event_queries_list_newest_first_page_backwards_and_find_what_a_window_covered()
+    {
+        await using var store = await NewStoreAsync();
+        var device = await store.SaveDeviceAsync("a", DeviceKind.Host, "10.0.0.1", Cancel);
+        await StorePolls.PollAsync(store, device, ("10.0.0.1", [22]));
+        var now = DateTimeOffset.UtcNow;
+        var window = await store.AddChangeWindowAsync(new ChangeWindow(0, device.Id, null, "T:80", null, now.AddHours(-1), now.AddHours(1), "CHG-7", null), Cancel);
+        device = (await store.FindDeviceAsync("a", Cancel))!;
+        await StorePolls.PollAsync(store, device, ("10.0.0.1", [22, 80, 443]));
+
+        var newest = await store.QueryEventsAsync(new EventQuery { NewestFirst = true, Limit = 2 }, Cancel).ToListAsync(Cancel);
+        var older = await store.QueryEventsAsync(new EventQuery { NewestFirst = true, BeforeSequence = newest[^1].Sequence }, Cancel).ToListAsync(Cancel);
+        var covered = await store.QueryEventsAsync(new EventQuery { WindowId = window.Id }, Cancel).ToListAsync(Cancel);
+
+        var all = await store.QueryEventsAsync(new EventQuery(), Cancel).ToListAsync(Cancel);
+        Assert.Equal(all.Select(e => e.Sequence).Reverse(), newest.Concat(older).Select(e => e.Sequence));
+        var planned = Assert.Single(covered);
+        Assert.Equal((80, Classification.Planned, "CHG-7"), (planned.Port, planned.Classification, planned.Reference));
+        Assert.Empty(await store.QueryEventsAsync(new EventQuery { WindowId = window.Id + 1 }, Cancel).ToListAsync(Cancel));
+    }
+
+    [Fact]
     public async Task A_device_lease_is_held_by_one_owner_until_released_or_expired()
     {
         await using var store = await NewStoreAsync();

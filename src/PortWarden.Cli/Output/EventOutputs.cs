@@ -15,20 +15,9 @@ internal static class EventOutputs
             OutputFormat.Table => await TableAsync(events, writer, terminal, cancellationToken).ConfigureAwait(false),
             OutputFormat.Json => await JsonAsync(events, writer, cancellationToken).ConfigureAwait(false),
             OutputFormat.Jsonl => await LinesAsync(events, writer, EventJson.Serialize, null, cancellationToken).ConfigureAwait(false),
-            _ => await LinesAsync(events, writer, CsvRow, CsvHeader, cancellationToken).ConfigureAwait(false),
+            _ => await LinesAsync(events, writer, EventCsv.Row, EventCsv.Header, cancellationToken).ConfigureAwait(false),
         };
     }
-
-    public const string CsvHeader =
-        "seq,id,occurred_at,type,device,host,hostname,protocol,port,old_state,new_state,service,old_service,classification,reference,window_id,poll_id";
-
-    public static string CsvRow(TrackEvent e) => string.Join(',', new string?[]
-    {
-        e.Sequence.ToString(CultureInfo.InvariantCulture), e.Id.ToString(), e.OccurredAt.ToString("O", CultureInfo.InvariantCulture),
-        e.Type.ToWireName(), e.Device, e.Host, e.HostName, e.Protocol?.ToWireName(), e.Port?.ToString(CultureInfo.InvariantCulture),
-        e.OldState, e.NewState, e.Service, e.OldService, e.Classification?.ToWireName(), e.Reference,
-        e.WindowId?.ToString(CultureInfo.InvariantCulture), e.PollId.ToString(),
-    }.Select(Csv.Escape));
 
     private static async Task<long> LinesAsync(
         IAsyncEnumerable<TrackEvent> events, TextWriter writer, Func<TrackEvent, string> line, string? header, CancellationToken cancellationToken)

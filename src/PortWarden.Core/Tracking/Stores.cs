@@ -80,6 +80,12 @@ public interface IChangeWindowStore
     /// <summary>Windows for a device (including those for all devices), or every window when <paramref name="deviceId"/> is null.</summary>
     Task<IReadOnlyList<ChangeWindow>> ListChangeWindowsAsync(long? deviceId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Replaces a window's device, hosts, ports, times, reference and description (found by its Id); events it
+    /// classified before keep their stamp. False when there is no such window (or it was withdrawn).
+    /// </summary>
+    Task<bool> UpdateChangeWindowAsync(ChangeWindow window, CancellationToken cancellationToken);
+
     /// <summary>Withdraws a window; events it classified keep their stamp. False when there is no such window.</summary>
     Task<bool> RemoveChangeWindowAsync(long id, CancellationToken cancellationToken);
 }
@@ -150,6 +156,15 @@ public sealed record EventQuery
 
     /// <summary>Only events after this sequence number (a paging cursor).</summary>
     public long? AfterSequence { get; init; }
+
+    /// <summary>Only events before this sequence number (the paging cursor of a newest-first listing).</summary>
+    public long? BeforeSequence { get; init; }
+
+    /// <summary>Only events that this planned-change window made planned.</summary>
+    public long? WindowId { get; init; }
+
+    /// <summary>Newest first (descending sequence) instead of log order.</summary>
+    public bool NewestFirst { get; init; }
 
     public int? Limit { get; init; }
 }

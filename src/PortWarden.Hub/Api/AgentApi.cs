@@ -32,6 +32,20 @@ public static class AgentApi
             }
         });
 
+        agent.MapPost("/polls/{id:guid}/progress", async (Guid id, PollProgressReport report, ClaimsPrincipal user, AgentGateway gateway, CancellationToken cancellationToken) =>
+        {
+            if (report.PollId != id)
+            {
+                var validation = new Validation();
+                validation.Add("pollId", $"the report is about poll {report.PollId}, not {id}");
+                return validation.Problem();
+            }
+
+            return await gateway.ReportProgressAsync(user.AgentId(), report, cancellationToken).ConfigureAwait(false)
+                ? Results.NoContent()
+                : Results.Problem($"tracker {report.TrackerId} is not one of this agent's", statusCode: StatusCodes.Status403Forbidden);
+        });
+
         agent.MapPost("/shards/lease", async (ClaimsPrincipal user, AgentGateway gateway, CancellationToken cancellationToken) =>
             await gateway.LeaseShardAsync(user.AgentId(), cancellationToken).ConfigureAwait(false) is { } lease ? Results.Ok(lease) : Results.NoContent());
 

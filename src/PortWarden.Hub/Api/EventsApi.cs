@@ -26,9 +26,14 @@ public static class EventsApi
             var page = more ? items.Take(limit).ToList() : items;
             return Results.Ok(new EventPage(page, more ? page[^1].Sequence : null));
         }).WithTags("Events");
+
+        EventExport.Map(api);
     }
 
-    /// <summary>Reads the filters: device, type (repeatable, comma-separated), classification, since, until, host, protocol, port, after, limit.</summary>
+    /// <summary>
+    /// Reads the filters: device, type (repeatable, comma-separated), classification, since, until, host, protocol, port,
+    /// window (the planned change that covered them), after, limit; and order=desc (newest first; its next cursor goes in before).
+    /// </summary>
     public static (EventQuery Query, Validation Validation) Parse(IQueryCollection query)
     {
         var validation = new Validation();
@@ -89,6 +94,12 @@ public static class EventsApi
 
         var since = Time("since");
         var until = Time("until");
+        var order = query["order"].ToString();
+        if (order.Length > 0 && order is not ("asc" or "desc"))
+        {
+            validation.Add("order", $"'{order}' is not an order (asc or desc)");
+        }
+
         return (new EventQuery
         {
             DeviceId = Number("device"),
@@ -99,6 +110,9 @@ public static class EventsApi
             Host = host,
             Port = port is { } number ? new PortKey(parsedProtocol, (int)number) : null,
             AfterSequence = Number("after"),
+            BeforeSequence = Number("before"),
+            WindowId = Number("window"),
+            NewestFirst = order == "desc",
             Limit = (int)Math.Clamp(limit, 1, MaxLimit),
         }, validation);
     }

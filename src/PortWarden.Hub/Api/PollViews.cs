@@ -39,5 +39,21 @@ public sealed record PlannedChangeView(
         window.Id, window.DeviceId, window.Targets, window.Ports, window.ExcludePorts, window.From, window.To, window.Reference, window.Description);
 }
 
-/// <summary>What a client sends to create a planned-change window.</summary>
-public sealed record PlannedChangeInput(long? DeviceId, string? Targets, string? Ports, string? ExcludePorts, DateTimeOffset? From, DateTimeOffset? To, string? Reference, string? Description);
+/// <summary>What a client sends to create or change a planned-change window.</summary>
+public sealed record PlannedChangeInput(long? DeviceId, string? Targets, string? Ports, string? ExcludePorts, DateTimeOffset? From, DateTimeOffset? To, string? Reference, string? Description)
+{
+    /// <summary>The same input with empty texts (as a form sends them) meaning "not given".</summary>
+    public PlannedChangeInput Normalized() => this with
+    {
+        Targets = Blank(Targets),
+        Ports = Blank(Ports),
+        ExcludePorts = Blank(ExcludePorts),
+        Reference = Blank(Reference),
+        Description = Blank(Description),
+    };
+
+    /// <summary>The window this input describes (once validated: both times are set).</summary>
+    public ChangeWindow ToWindow(long id) => new(id, DeviceId, Targets, Ports, ExcludePorts, From!.Value, To!.Value, Reference, Description);
+
+    private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+}

@@ -65,13 +65,25 @@ public sealed partial class PostgresStore
             command.Add("after", after);
         }
 
+        if (query.BeforeSequence is { } before)
+        {
+            sql.Append(" AND e.seq < @before");
+            command.Add("before", before);
+        }
+
+        if (query.WindowId is { } window)
+        {
+            sql.Append(" AND e.window_id = @window");
+            command.Add("window", window);
+        }
+
         if (query.Types is { Count: > 0 } types)
         {
             sql.Append(" AND e.type = ANY(@types)");
             command.AddArray("types", NpgsqlDbType.Text, types.Select(type => type.ToWireName()).ToArray());
         }
 
-        sql.Append(" ORDER BY e.seq");
+        sql.Append(query.NewestFirst ? " ORDER BY e.seq DESC" : " ORDER BY e.seq");
         if (query.Limit is { } limit)
         {
             sql.Append(" LIMIT @limit");

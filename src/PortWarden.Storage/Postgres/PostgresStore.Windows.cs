@@ -58,6 +58,27 @@ public sealed partial class PostgresStore
         return windows;
     }
 
+    public async Task<bool> UpdateChangeWindowAsync(ChangeWindow window, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, """
+            UPDATE change_windows SET device_id = @device, targets = @targets, ports = @ports, exclude_ports = @exclude,
+                   starts_at = @from, ends_at = @to, reference = @reference, description = @description
+            WHERE id = @id AND removed_at IS NULL
+            """);
+        command.Add("id", window.Id);
+        command.Add("device", window.DeviceId);
+        command.Add("targets", window.Targets);
+        command.Add("ports", window.Ports);
+        command.Add("exclude", window.ExcludePorts);
+        command.Add("from", window.From);
+        command.Add("to", window.To);
+        command.Add("reference", window.Reference);
+        command.Add("description", window.Description);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
     public async Task<bool> RemoveChangeWindowAsync(long id, CancellationToken cancellationToken)
     {
         await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);

@@ -63,6 +63,16 @@ public sealed partial class SqliteStore
             Where("e.seq > $after", "$after", after);
         }
 
+        if (query.BeforeSequence is { } before)
+        {
+            Where("e.seq < $before", "$before", before);
+        }
+
+        if (query.WindowId is { } window)
+        {
+            Where("e.window_id = $window", "$window", window);
+        }
+
         if (query.Types is { Count: > 0 } types)
         {
             var names = types.Select((type, i) => (Name: $"$type{i}", Value: type.ToWireName())).ToList();
@@ -70,7 +80,7 @@ public sealed partial class SqliteStore
             names.ForEach(n => command.Parameters.AddWithValue(n.Name, n.Value));
         }
 
-        sql.Append(" ORDER BY e.seq");
+        sql.Append(query.NewestFirst ? " ORDER BY e.seq DESC" : " ORDER BY e.seq");
         if (query.Limit is { } limit)
         {
             sql.Append(" LIMIT $limit");

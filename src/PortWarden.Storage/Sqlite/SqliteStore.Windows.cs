@@ -60,6 +60,27 @@ public sealed partial class SqliteStore
         return windows;
     }
 
+    public async Task<bool> UpdateChangeWindowAsync(ChangeWindow window, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, """
+            UPDATE change_windows SET device_id = $device, targets = $targets, ports = $ports, exclude_ports = $exclude,
+                   starts_at = $from, ends_at = $to, reference = $reference, description = $description
+            WHERE id = $id AND removed_at IS NULL
+            """);
+        command.Parameters.AddWithValue("$id", window.Id);
+        command.Parameters.AddWithValue("$device", ToDb(window.DeviceId));
+        command.Parameters.AddWithValue("$targets", ToDb(window.Targets));
+        command.Parameters.AddWithValue("$ports", ToDb(window.Ports));
+        command.Parameters.AddWithValue("$exclude", ToDb(window.ExcludePorts));
+        command.Parameters.AddWithValue("$from", ToUnixMs(window.From));
+        command.Parameters.AddWithValue("$to", ToUnixMs(window.To));
+        command.Parameters.AddWithValue("$reference", ToDb(window.Reference));
+        command.Parameters.AddWithValue("$description", ToDb(window.Description));
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
     public async Task<bool> RemoveChangeWindowAsync(long id, CancellationToken cancellationToken)
     {
         await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
