@@ -8,6 +8,8 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Logging;
 using PortWarden.Agent;
 using PortWarden.Agent.Delivery;
+using PortWarden.Alerts.Channels;
+using PortWarden.Alerts.Dispatch;
 using PortWarden.Core.Targets;
 using PortWarden.Core.Tracking;
 using PortWarden.Hub.Api;
@@ -58,6 +60,7 @@ public static class HubApp
         services.AddSingleton<PollIngestion>();
         services.AddSingleton<AgentGateway>();
         services.AddHostedService<ShardPlanner>();
+        AddAlerts(services, options);
         // Nothing the hub does needs protected payloads: keep the data-protection keys in memory, off the disk.
         services.AddDataProtection().UseEphemeralDataProtectionProvider();
         services.AddProblemDetails();
@@ -100,11 +103,27 @@ public static class HubApp
         PlannedChangesApi.Map(admin, time);
         EventsApi.Map(admin);
         AgentsApi.MapAdmin(admin, time);
+        AlertRulesApi.Map(admin, time);
+        AlertDeliveriesApi.Map(admin, time);
+        ReportsApi.Map(admin, time);
+        EventExportApi.Map(admin);
         AgentApi.Map(api.MapGroup("").RequireAuthorization(HubAuthentication.AgentRole));
         app.MapOpenApi("/openapi/v1.json");
         app.MapHealthChecks("/healthz");
         app.MapMetrics("/metrics");
         return app;
+    }
+
+    /// <summary>Alerts: rules' messages queued after each recorded poll, and a dispatcher that delivers them in the background.</summary>
+    private static void AddAlerts(IServiceCollection services, HubOptions options)
+    {
+        services.AddSingleton(options.Alerts);
+        services.AddSingleton<Alerts.AlertSignal>();
+        services.AddSingleton<Alerts.PollAlerts>();
+        services.AddSingleton(provider => AlertSenders.Create(new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(provider => new AlertDispatcher(
+            provider.GetRequiredService<IPortWardenStore>(), provider.GetRequiredService<AlertSenders>(), provider.GetRequiredService<TimeProvider>(), options.Alerts));
+        services.AddHostedService<Alerts.AlertDispatchService>();
     }
 
     private static void AddLocalAgent(IServiceCollection services, HubOptions options, long agentId)
