@@ -19,16 +19,9 @@ internal static class EventOutputs
         };
     }
 
-    public const string CsvHeader =
-        "seq,id,occurred_at,type,device,host,hostname,protocol,port,old_state,new_state,service,old_service,classification,reference,window_id,poll_id";
+    public const string CsvHeader = Alerts.Exports.EventCsv.Header;
 
-    public static string CsvRow(TrackEvent e) => string.Join(',', new string?[]
-    {
-        e.Sequence.ToString(CultureInfo.InvariantCulture), e.Id.ToString(), e.OccurredAt.ToString("O", CultureInfo.InvariantCulture),
-        e.Type.ToWireName(), e.Device, e.Host, e.HostName, e.Protocol?.ToWireName(), e.Port?.ToString(CultureInfo.InvariantCulture),
-        e.OldState, e.NewState, e.Service, e.OldService, e.Classification?.ToWireName(), e.Reference,
-        e.WindowId?.ToString(CultureInfo.InvariantCulture), e.PollId.ToString(),
-    }.Select(Csv.Escape));
+    public static string CsvRow(TrackEvent e) => Alerts.Exports.EventCsv.Row(e);
 
     private static async Task<long> LinesAsync(
         IAsyncEnumerable<TrackEvent> events, TextWriter writer, Func<TrackEvent, string> line, string? header, CancellationToken cancellationToken)
