@@ -127,7 +127,13 @@ public static class CefFormat
     {
         var header = string.Join('|', "CEF:0", EscapeHeader(Product.Vendor), EscapeHeader(Product.Name), EscapeHeader(Product.Version),
             EscapeHeader(signature), EscapeHeader(name), severity.ToString(CultureInfo.InvariantCulture));
-        var pairs = extension.Where(pair => !string.IsNullOrEmpty(pair.Value)).Select(pair => $"{pair.Key}={EscapeValue(pair.Value)}");
+        var present = extension.Where(pair => !string.IsNullOrEmpty(pair.Value)).ToList();
+
+        // A custom field's label only when the field itself is there.
+        var keys = present.Select(pair => pair.Key).ToHashSet(StringComparer.Ordinal);
+        var pairs = present
+            .Where(pair => !pair.Key.EndsWith("Label", StringComparison.Ordinal) || keys.Contains(pair.Key[..^"Label".Length]))
+            .Select(pair => $"{pair.Key}={EscapeValue(pair.Value)}");
         return $"{header}|{string.Join(' ', pairs)}";
     }
 }

@@ -8,6 +8,8 @@ public static class Product
     public const string Vendor = "PortWarden";
     public const string Name = "PortWarden";
 
+    /// <summary>The version of the portwarden program (hub or command line) when it is the one running, else of this library.</summary>
     public static string Version { get; } =
-        typeof(Product).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+        ((Assembly.GetEntryAssembly() is { } entry && entry.GetName().Name == "portwarden" ? entry : typeof(Product).Assembly)
+            .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]) ?? "0.0.0";
 }

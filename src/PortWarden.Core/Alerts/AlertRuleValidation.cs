@@ -127,7 +127,7 @@ public static class AlertRuleValidation
         {
             if (string.IsNullOrWhiteSpace(value))
             {
-                problems.Add(($"{path}.{field}", $"a {channel.Type} channel needs {what}"));
+                problems.Add(($"{path}.{field}", $"{Article(channel.Type)} {channel.Type} channel needs {what}"));
             }
         }
 
@@ -144,7 +144,7 @@ public static class AlertRuleValidation
             case AlertChannelTypes.Webhook or AlertChannelTypes.Slack or AlertChannelTypes.Teams:
                 if (!Uri.TryCreate(channel.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
                 {
-                    problems.Add(($"{path}.url", $"a {channel.Type} channel needs an http or https url"));
+                    problems.Add(($"{path}.url", $"{Article(channel.Type)} {channel.Type} channel needs an http or https url"));
                 }
 
                 break;
@@ -200,6 +200,8 @@ public static class AlertRuleValidation
             problems.Add(($"{path}.caCertificate", $"no such file: {ca}"));
         }
     }
+
+    private static string Article(string word) => word.Length > 0 && "aeiou".Contains(word[0], StringComparison.Ordinal) ? "an" : "a";
 
     internal static bool TryParseTime(string? text, out TimeOnly time) =>
         TimeOnly.TryParseExact(text, ["H:mm", "HH:mm"], CultureInfo.InvariantCulture, DateTimeStyles.None, out time);
