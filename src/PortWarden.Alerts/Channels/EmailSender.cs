@@ -51,8 +51,7 @@ public sealed class EmailSender : IAlertChannelSender
             await client.SendAsync(mail, cancellationToken).ConfigureAwait(false);
             await client.DisconnectAsync(true, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception error) when (error is MailKit.CommandException or MailKit.ProtocolException or IOException or System.Net.Sockets.SocketException
-            or System.Security.Authentication.AuthenticationException or SslHandshakeException or TimeoutException)
+        catch (Exception error) when (error is not OperationCanceledException)
         {
             throw new AlertSendException($"SMTP {channel.SmtpHost}:{channel.SmtpPort}: {error.Message}", error);
         }

@@ -20,7 +20,7 @@ public static class AlertHtml
         html.Append("<p>Rule <b>").Append(E(message.Rule)).Append("</b>, device <b>").Append(E(message.Device)).Append("</b>, poll ")
             .Append(E(message.PollId.ToString())).Append(" (").Append(E(EventLine.Time(message.PollStartedAt))).Append(").</p>");
         html.Append("<table style=\"border-collapse:collapse\"><thead><tr>");
-        foreach (var header in new[] { "Time", "Event", "Host", "Port", "Change", "Classification" })
+        foreach (var header in new[] { "Time", "Event", "Host", "Port", "Service", "Change", "Classification" })
         {
             html.Append("<th ").Append(Cell).Append('>').Append(header).Append("</th>");
         }
@@ -29,7 +29,7 @@ public static class AlertHtml
         foreach (var e in message.Events)
         {
             html.Append("<tr>");
-            foreach (var value in new[] { EventLine.Time(e.OccurredAt), e.Type.ToWireName(), e.Host, EventLine.Port(e), EventLine.Change(e), EventLine.Classification(e) })
+            foreach (var value in new[] { EventLine.Time(e.OccurredAt), e.Type.ToWireName(), e.Host, EventLine.Port(e), e.Service, EventLine.Change(e), EventLine.Classification(e) })
             {
                 html.Append("<td ").Append(Cell).Append('>').Append(E(value)).Append("</td>");
             }
