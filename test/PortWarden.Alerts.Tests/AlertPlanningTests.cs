@@ -19,7 +19,12 @@ public sealed class AlertPlanningTests
         var poll = new PollRecord(Guid.CreateVersion7(), 1, null, "connect", Samples.At, Samples.At, PollCounts.None, null);
         var events = Enumerable.Range(1, 254).SelectMany(h => Enumerable.Range(1, 40).Select(p => Samples.Opened() with
         {
-            Id = Guid.CreateVersion7(), PollId = poll.Id, Device = "office", DeviceId = 1, Host = $"198.18.9.{h}", Port = p,
+            Id = Guid.CreateVersion7(),
+            PollId = poll.Id,
+            Device = "office",
+            DeviceId = 1,
+            Host = $"198.18.9.{h}",
+            Port = p,
         })).ToList();
         var rules = new[]
         {

@@ -41,7 +41,12 @@ public sealed class SyslogChannelTests
         var message = Samples.Message([Samples.Opened(service: "odd=name|x")]);
         var channel = new AlertChannel
         {
-            Type = "syslog", SyslogHost = "127.0.0.1", SyslogPort = listener.Port, SyslogTransport = "tls", SyslogFormat = "cef", CaCertificate = certificate.PemPath,
+            Type = "syslog",
+            SyslogHost = "127.0.0.1",
+            SyslogPort = listener.Port,
+            SyslogTransport = "tls",
+            SyslogFormat = "cef",
+            CaCertificate = certificate.PemPath,
         };
 
         await new SyslogSender().SendAsync(channel, message, Guid.CreateVersion7(), Cancel);

@@ -19,7 +19,10 @@ public sealed class AlertHubTests
         LocalAgent = false,
         Alerts = new AlertDeliveryOptions
         {
-            Interval = TimeSpan.FromMilliseconds(200), FirstRetryDelay = TimeSpan.FromMilliseconds(200), MaxRetryDelay = TimeSpan.FromSeconds(1), MaxAttempts = maxAttempts,
+            Interval = TimeSpan.FromMilliseconds(200),
+            FirstRetryDelay = TimeSpan.FromMilliseconds(200),
+            MaxRetryDelay = TimeSpan.FromSeconds(1),
+            MaxAttempts = maxAttempts,
         },
     };
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
-using PortWarden.Core.Tracking;
 using PortWarden.Core.Alerts;
+using PortWarden.Core.Tracking;
 
 namespace PortWarden.Alerts.Formats;
 
