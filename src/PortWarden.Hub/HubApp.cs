@@ -9,6 +9,8 @@ using Microsoft.Extensions.Logging;
 using PortWarden.Agent;
 using PortWarden.Agent.Delivery;
 using PortWarden.Agent.Hosting;
+using PortWarden.Alerts.Channels;
+using PortWarden.Alerts.Dispatch;
 using PortWarden.Core.Targets;
 using PortWarden.Core.Tracking;
 using PortWarden.Hub.Api;
@@ -67,6 +69,7 @@ public static class HubApp
         services.AddSingleton<AgentGateway>();
         services.AddSingleton<RunningPolls>();
         services.AddHostedService<ShardPlanner>();
+        AddAlerts(services, options);
         // Dashboard sessions and anti-forgery tokens are protected with these keys: kept in the data directory (owner only),
         // so sessions survive a restart. Several hubs behind one address need the same directory (or sticky sessions).
         services.AddDataProtection().SetApplicationName("PortWarden.Hub").PersistKeysToFileSystem(KeyDirectory(options));
@@ -113,6 +116,9 @@ public static class HubApp
         EventsApi.Map(admin);
         AgentsApi.MapAdmin(admin, time);
         DashboardApi.Map(admin);
+        AlertRulesApi.Map(admin, time);
+        AlertDeliveriesApi.Map(admin, time);
+        ReportsApi.Map(admin, time);
         AgentApi.Map(api.MapGroup("").RequireAuthorization(HubAuthentication.AgentRole));
         app.MapOpenApi("/openapi/v1.json");
         app.MapHealthChecks("/healthz");
@@ -130,6 +136,18 @@ public static class HubApp
         }
 
         return directory;
+    }
+
+    /// <summary>Alerts: rules' messages queued after each recorded poll, and a dispatcher that delivers them in the background.</summary>
+    private static void AddAlerts(IServiceCollection services, HubOptions options)
+    {
+        services.AddSingleton(options.Alerts);
+        services.AddSingleton<Alerts.AlertSignal>();
+        services.AddSingleton<Alerts.PollAlerts>();
+        services.AddSingleton(provider => AlertSenders.Create(new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(provider => new AlertDispatcher(
+            provider.GetRequiredService<IPortWardenStore>(), provider.GetRequiredService<AlertSenders>(), provider.GetRequiredService<TimeProvider>(), options.Alerts));
+        services.AddHostedService<Alerts.AlertDispatchService>();
     }
 
     private static void AddLocalAgent(IServiceCollection services, HubOptions options, long agentId)

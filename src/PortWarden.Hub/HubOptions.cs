@@ -26,4 +26,7 @@ public sealed record HubOptions
 
     /// <summary>How often the hub's own agent asks for its trackers.</summary>
     public TimeSpan LocalAgentRefresh { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How the hub delivers alerts: retries, backoff, dead-lettering.</summary>
+    public PortWarden.Alerts.Dispatch.AlertDeliveryOptions Alerts { get; init; } = new();
 }

@@ -249,7 +249,7 @@ public sealed class TrackScenarioTests
     }
 
     [Fact]
-    public async Task Export_streams_every_event_as_csv_or_json_lines()
+    public async Task Export_streams_every_event_as_csv_json_lines_or_one_json_array()
     {
         using var db = new TrackDatabase();
         await using var lab = new NetworkLab();
@@ -262,6 +262,8 @@ public sealed class TrackScenarioTests
 
         var csv = await db.RunAsync("export", "--format", "csv", "-o", file);
         var jsonl = await db.RunAsync("export", "--since", "-1h", "--type", "port-opened");
+        var array = await db.RunAsync("export", "--format", "json", "--type", "baseline,port-opened");
+        var empty = await db.RunAsync("export", "--format", "json", "--type", "host-down");
 
         Assert.Equal(0, csv.ExitCode);
         var rows = (await File.ReadAllLinesAsync(file, Cancel)).ToList();
@@ -269,6 +271,10 @@ public sealed class TrackScenarioTests
         var line = Assert.Single(jsonl.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         using var json = System.Text.Json.JsonDocument.Parse(line);
         Assert.Equal((80, "unplanned"), (json.RootElement.GetProperty("port").GetInt32(), json.RootElement.GetProperty("classification").GetString()));
+        using var all = System.Text.Json.JsonDocument.Parse(array.Output);
+        Assert.Equal(["baseline", "port-opened", "baseline"], all.RootElement.EnumerateArray().Select(e => e.GetProperty("type").GetString()));
+        using var none = System.Text.Json.JsonDocument.Parse(empty.Output);
+        Assert.Equal(0, none.RootElement.GetArrayLength());
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan limit)

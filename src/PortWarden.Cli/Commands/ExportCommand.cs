@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PortWarden.Alerts.Exports;
 using PortWarden.Cli.Output;
 
 namespace PortWarden.Cli.Commands;
@@ -10,18 +11,23 @@ internal static class ExportCommand
     {
         var store = new StoreOption();
         var filters = new EventFilterOptions();
-        var format = new Option<OutputFormat>("--format", "-f") { Description = "csv or jsonl.", DefaultValueFactory = _ => OutputFormat.Jsonl };
+        var format = new Option<string>("--format", "-f")
+        {
+            Description = "csv, jsonl, json (one array), cef (ArcSight), leef (QRadar) or syslog (RFC 5424 lines).",
+            DefaultValueFactory = _ => "jsonl",
+            HelpName = "format",
+        };
         var output = new Option<string?>("--output", "-o") { Description = "Write to this file (replaced only when the export succeeds).", HelpName = "file" };
-        var command = new Command("export", "Export events as CSV or JSON Lines, streaming (the whole log is never loaded).");
+        var command = new Command("export", "Export events as CSV, JSON Lines, JSON, CEF, LEEF or syslog lines, streaming (the whole log is never loaded).");
         filters.AddTo(command);
         command.Options.Add(format);
         command.Options.Add(output);
         store.AddTo(command);
         format.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<OutputFormat>() is not (OutputFormat.Csv or OutputFormat.Jsonl))
+            if (!EventExport.TryParse(result.GetValueOrDefault<string>(), out _))
             {
-                result.AddError("--format for export is csv or jsonl.");
+                result.AddError($"--format for export is {string.Join(", ", EventExport.Names)}.");
             }
         });
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync("export", streams, async () =>
@@ -30,7 +36,8 @@ internal static class ExportCommand
             await using var db = await store.OpenExistingAsync(parse, cancellationToken).ConfigureAwait(false);
             query = await filters.WithDeviceAsync(query, parse, db, cancellationToken).ConfigureAwait(false);
             await using var sink = OutputSink.Open(parse.GetValue(output), streams.Out);
-            var count = await EventOutputs.WriteAsync(db.QueryEventsAsync(query, cancellationToken), parse.GetValue(format), sink.Writer, false, cancellationToken)
+            var exportFormat = EventExport.TryParse(parse.GetValue(format), out var parsed) ? parsed : ExportFormat.Jsonl;
+            var count = await EventExport.WriteAsync(db.QueryEventsAsync(query, cancellationToken), exportFormat, sink.Writer, Environment.MachineName, cancellationToken)
                 .ConfigureAwait(false);
             await sink.CommitAsync().ConfigureAwait(false);
             if (sink.IsFile)

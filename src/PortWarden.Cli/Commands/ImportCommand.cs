@@ -17,9 +17,10 @@ internal static class ImportCommand
         var confirm = new Option<int>("--confirm") { Description = "Polls in a row that must agree before a change is reported.", DefaultValueFactory = _ => 1, HelpName = "n" };
         var baselineEvents = new Option<bool>("--baseline-events") { Description = "Also record a baseline event with the full state." };
         var format = new Option<OutputFormat>("--format", "-f") { Description = "Output: table (change lines) or json.", DefaultValueFactory = _ => OutputFormat.Table };
+        var alertWait = TrackCommand.AlertWaitOption();
         var command = new Command("import", "Record an nmap XML scan as a poll of a device (import history oldest first).");
         command.Arguments.Add(file);
-        foreach (var option in new Option[] { name, confirm, baselineEvents, format })
+        foreach (var option in new Option[] { name, confirm, baselineEvents, format, alertWait })
         {
             command.Options.Add(option);
         }
@@ -55,6 +56,7 @@ internal static class ImportCommand
             var result = await new PollRunner(db, time).RunAsync(new PollRequest(device, null, new OpenedSource(source, coverage), policy), null, null, cancellationToken)
                 .ConfigureAwait(false);
             await PollReport.WriteAsync(streams, parse.GetValue(format), device, result, cancellationToken).ConfigureAwait(false);
+            await AlertFlush.RunAsync(db, device, result, TimeSpan.FromSeconds(parse.GetValue(alertWait)), streams, time, "import", cancellationToken).ConfigureAwait(false);
             if (result.Poll.Error is { } problem)
             {
                 await streams.Error.WriteLineAsync($"portwarden import: recorded with a problem: {problem}").ConfigureAwait(false);

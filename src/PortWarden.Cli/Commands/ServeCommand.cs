@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.Logging;
 using PortWarden.Agent.Hosting;
 using PortWarden.Cli.Configuration;
+using PortWarden.Core.Alerts;
 using PortWarden.Hub;
 using PortWarden.Hub.Auth;
 using PortWarden.Storage;
@@ -27,8 +28,12 @@ internal static class ServeCommand
         var certPassword = new Option<string?>("--cert-password") { Description = "The password of a PFX --cert.", HelpName = "password" };
         var noLocalAgent = new Option<bool>("--no-local-agent") { Description = "Do not run an agent inside the hub (remote agents only)." };
         var shardLease = new Option<int>("--shard-lease") { Description = "Seconds an agent holds a shard without renewing it (5-86400). Default: 60.", HelpName = "seconds" };
+        var alertAttempts = new Option<int>("--alert-max-attempts") { Description = "Attempts at one alert delivery before it is dead (1-100). Default: 8.", HelpName = "count" };
+        var alertFirstRetry = new Option<int>("--alert-first-retry") { Description = "Seconds before an alert delivery's first retry; each failure doubles it. Default: 30.", HelpName = "seconds" };
+        var alertMaxRetry = new Option<int>("--alert-max-retry") { Description = "The longest wait between two attempts at an alert delivery, in seconds. Default: 3600.", HelpName = "seconds" };
+        var alertSendTimeout = new Option<int>("--alert-send-timeout") { Description = "Seconds one alert send may take before it counts as failed (1-600). Default: 30.", HelpName = "seconds" };
         var command = new Command("serve", "Run the hub: REST API, agents' gateway, sharded network polls, and (by default) an agent of its own.");
-        foreach (var option in new Option[] { urls, dataDir, adminKey, cert, certKey, certPassword, noLocalAgent, shardLease })
+        foreach (var option in new Option[] { urls, dataDir, adminKey, cert, certKey, certPassword, noLocalAgent, shardLease, alertAttempts, alertFirstRetry, alertMaxRetry, alertSendTimeout })
         {
             command.Options.Add(option);
         }
@@ -38,9 +43,12 @@ internal static class ServeCommand
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync("serve", streams, async () =>
         {
             var (settings, layers) = config.Load<HubSettings>(parse, command, HubSettings.Section);
+            var rules = ConfiguredAlertRules.Read(layers);
             if (parse.GetValue(config.Check))
             {
                 await ConfigOptions.WriteAsync(settings, HubSettings.Section, layers, streams.Out).ConfigureAwait(false);
+                var names = rules.Count == 0 ? "(none)" : string.Join(", ", rules.Select(rule => $"{rule.Name} ({string.Join(", ", rule.Channels.Select(c => c.NameOrDefault))})"));
+                await streams.Out.WriteLineAsync($"  {ConfiguredAlertRules.Section} = {names}{(rules.Count == 0 ? "" : $"  (from {layers.File})")}").ConfigureAwait(false);
                 return ExitCodes.Success;
             }
 
@@ -55,8 +63,16 @@ internal static class ServeCommand
                 CertificatePassword = settings.Certificate.Password,
                 LocalAgent = settings.LocalAgent,
                 ShardLease = TimeSpan.FromSeconds(settings.ShardLeaseSeconds),
+                Alerts = settings.Alerts.ToOptions(),
             };
             await using var db = await Stores.OpenAsync(location, cancellationToken).ConfigureAwait(false);
+            if (rules.Count > 0)
+            {
+                var applied = await AlertRuleSync.ApplyAsync(db, rules, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+                await streams.Error.WriteLineAsync(
+                    $"Alert rules from {layers.File}: {applied.Created} created, {applied.Updated} updated, {applied.Unchanged} unchanged.").ConfigureAwait(false);
+            }
+
             var newKey = await AdminKeys.EnsureAsync(db, options, time, cancellationToken).ConfigureAwait(false);
             var logging = layers.Root.GetSection("Logging");
             await using var app = await HubApp.BuildAsync(options, db, time, builder =>

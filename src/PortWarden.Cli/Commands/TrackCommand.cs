@@ -35,6 +35,7 @@ internal static class TrackCommand
             HelpName = "seconds",
         };
         var noProgress = new Option<bool>("--no-progress") { Description = "Do not draw a progress bar on the terminal." };
+        var alertWait = AlertWaitOption();
         var self = new Option<bool>("--self")
         {
             Description = "Track this machine's own listening ports (its socket table, with owning programs); the device is named after the host.",
@@ -42,7 +43,7 @@ internal static class TrackCommand
 
         var command = new Command("track", "Scan, compare with the stored baseline of the device, record the poll and print what changed.");
         scan.AddTo(command);
-        foreach (var option in new Option[] { self, name, tracker, confirm, baselineEvents, format, exitCode, wait, noProgress })
+        foreach (var option in new Option[] { self, name, tracker, confirm, baselineEvents, format, exitCode, wait, noProgress, alertWait })
         {
             command.Options.Add(option);
         }
@@ -100,6 +101,7 @@ internal static class TrackCommand
                     cancellationToken)).ConfigureAwait(false);
 
             await PollReport.WriteAsync(streams, parse.GetValue(format), device, result, cancellationToken).ConfigureAwait(false);
+            await AlertFlush.RunAsync(db, device, result, TimeSpan.FromSeconds(parse.GetValue(alertWait)), streams, time, "track", cancellationToken).ConfigureAwait(false);
             if (result.Poll.Error is { } error)
             {
                 await streams.Error.WriteLineAsync($"portwarden track: the poll of '{device.Name}' failed: {error}").ConfigureAwait(false);
@@ -109,6 +111,25 @@ internal static class TrackCommand
             return parse.GetValue(exitCode) && result.UnplannedChanges > 0 ? ExitCodes.Found : ExitCodes.Success;
         }, cancellationToken));
         return command;
+    }
+
+    /// <summary>How long track and import may spend delivering alerts after recording (0: only queue them).</summary>
+    internal static Option<int> AlertWaitOption()
+    {
+        var option = new Option<int>("--alert-wait")
+        {
+            Description = "Seconds to spend delivering alerts after recording; undelivered ones stay queued for the next run (0: queue only).",
+            DefaultValueFactory = _ => 15,
+            HelpName = "seconds",
+        };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 0 or > 3600)
+            {
+                result.AddError("--alert-wait must be between 0 and 3600 seconds.");
+            }
+        });
+        return option;
     }
 
     /// <summary>One address or host name is a host; anything larger is a network.</summary>

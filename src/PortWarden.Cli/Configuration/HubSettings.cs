@@ -46,6 +46,9 @@ internal sealed class HubSettings : IValidatableObject
     [Range(5, 86400, ErrorMessage = "must be between {1} and {2} seconds")]
     public int ShardLeaseSeconds { get; set; } = 60;
 
+    [Description("How alert deliveries are retried (the rules themselves are the file's AlertRules section, the API or `portwarden alerts`).")]
+    public AlertDeliverySettings Alerts { get; set; } = new();
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (Certificate.Path is null)

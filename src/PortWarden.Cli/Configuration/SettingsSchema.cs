@@ -10,12 +10,16 @@ namespace PortWarden.Cli.Configuration;
 /// </summary>
 internal sealed record SettingsSchema(Type Type)
 {
-    /// <summary>The top-level sections of a configuration file; "Logging" is passed to .NET's logging as it is.</summary>
+    /// <summary>
+    /// The top-level sections of a configuration file; "Logging" is passed to .NET's logging as it is, and "AlertRules"
+    /// (rules in the API's JSON shape) is read from the file by <see cref="ConfiguredAlertRules"/>.
+    /// </summary>
     public static readonly IReadOnlyDictionary<string, SettingsSchema?> Sections = new Dictionary<string, SettingsSchema?>(StringComparer.OrdinalIgnoreCase)
     {
         [HubSettings.Section] = new(typeof(HubSettings)),
         [AgentSettings.Section] = new(typeof(AgentSettings)),
         ["Logging"] = null,
+        [ConfiguredAlertRules.Section] = null,
     };
 
     public IEnumerable<PropertyInfo> Properties => Type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite);

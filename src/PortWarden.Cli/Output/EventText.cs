@@ -22,14 +22,9 @@ internal static class EventText
         return $"{line} ({Classification(e)})";
     }
 
-    public static string Classification(TrackEvent e) => e.Classification switch
-    {
-        Core.Tracking.Classification.Planned => e.Reference is null ? $"planned: window {e.WindowId}" : $"planned: {e.Reference}",
-        Core.Tracking.Classification.Unplanned => "unplanned",
-        _ => "",
-    };
+    public static string Classification(TrackEvent e) => Alerts.Formats.EventLine.Classification(e);
 
-    public static string Port(TrackEvent e) => e.Protocol is { } protocol && e.Port is { } port ? $"{protocol.ToWireName()}/{port}" : "";
+    public static string Port(TrackEvent e) => Alerts.Formats.EventLine.Port(e);
 
     /// <summary>What changed, in a few words: "closed -> open", "http -> nginx 1.25", "up -> down".</summary>
     public static string Change(TrackEvent e) => e.Type switch

@@ -11,4 +11,10 @@ public sealed record Device(long Id, string Name, DeviceKind Kind, string Target
 
     /// <summary>The agents that run this device's trackers (several share a sharded network scan).</summary>
     public IReadOnlyList<long> AgentIds { get; init; } = [];
+
+    /// <summary>
+    /// The expected state: the ports allowed to be open on the device's hosts (nmap syntax, T:/U: prefixes); any other
+    /// open port is a violation on every report. Null when the device has no allow-list.
+    /// </summary>
+    public string? ExpectedPorts { get; init; }
 }

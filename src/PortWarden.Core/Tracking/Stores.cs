@@ -34,6 +34,9 @@ public interface IDeviceStore
     /// <summary>Deletes a tracker (its polls and events stay). False when there is no such tracker.</summary>
     Task<bool> DeleteTrackerAsync(long id, DateTimeOffset now, CancellationToken cancellationToken);
 
+    /// <summary>Sets the device's expected open ports (an allow-list in nmap syntax), or clears it with null. False when there is no such device.</summary>
+    Task<bool> SetExpectedPortsAsync(long deviceId, string? ports, CancellationToken cancellationToken);
+
     /// <summary>Asks for one run of the tracker as soon as its agent sees it. False when there is no such tracker.</summary>
     Task<bool> RequestRunAsync(long trackerId, DateTimeOffset now, CancellationToken cancellationToken);
 }
@@ -125,7 +128,7 @@ public interface IShardStore
 }
 
 /// <summary>Everything PortWarden keeps. Implementations: SQLite (embedded default), PostgreSQL (scale-out).</summary>
-public interface IPortWardenStore : IDeviceStore, IPollStore, IEventStore, IChangeWindowStore, IFleetStore, IShardStore, IAsyncDisposable
+public interface IPortWardenStore : IDeviceStore, IPollStore, IEventStore, IChangeWindowStore, IFleetStore, IShardStore, Alerts.IAlertStore, IAsyncDisposable
 {
     /// <summary>Where the data lives, for messages (a path or a server).</summary>
     string Location { get; }

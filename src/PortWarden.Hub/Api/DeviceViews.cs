@@ -4,17 +4,17 @@ using PortWarden.Core.Tracking;
 namespace PortWarden.Hub.Api;
 
 /// <summary>A device as the API shows it.</summary>
-public sealed record DeviceView(long Id, string Name, string Kind, string Targets, IReadOnlyList<long> AgentIds, bool BaselineEstablished, DateTimeOffset? LastPollAt)
+public sealed record DeviceView(long Id, string Name, string Kind, string Targets, IReadOnlyList<long> AgentIds, bool BaselineEstablished, DateTimeOffset? LastPollAt, string? ExpectedPorts)
 {
     public static DeviceView Of(Device device) => new(
-        device.Id, device.Name, device.Kind.ToWireName(), device.Targets, device.AgentIds, device.BaselineEstablished, device.LastPollAt);
+        device.Id, device.Name, device.Kind.ToWireName(), device.Targets, device.AgentIds, device.BaselineEstablished, device.LastPollAt, device.ExpectedPorts);
 }
 
 /// <summary>A device summary for listings: the device plus its current totals and last poll.</summary>
 public sealed record DeviceSummaryView(DeviceView Device, int HostsUp, long OpenPorts, int Polls, PollView? LastPoll);
 
-/// <summary>What a client sends to create or change a device.</summary>
-public sealed record DeviceInput(string? Name, string? Kind, string? Targets, IReadOnlyList<long>? AgentIds)
+/// <summary>What a client sends to create or change a device; expectedPorts is the allow-list of its expected state (null: none).</summary>
+public sealed record DeviceInput(string? Name, string? Kind, string? Targets, IReadOnlyList<long>? AgentIds, string? ExpectedPorts = null)
 {
     public const int MaxNameLength = 100;
 
@@ -38,6 +38,11 @@ public sealed record DeviceInput(string? Name, string? Kind, string? Targets, IR
             {
                 validation.Check("targets", () => TargetSpec.Parse(Targets));
             }
+        }
+
+        if (ExpectedPorts is not null)
+        {
+            validation.Check("expectedPorts", () => PortWarden.Core.Ports.PortSpec.Parse(ExpectedPorts));
         }
 
         foreach (var agent in AgentIds ?? [])

@@ -78,6 +78,7 @@ public static class DevicesApi
     {
         var device = await store.SaveDeviceAsync(input.Name!, kind, input.Targets ?? "", cancellationToken).ConfigureAwait(false);
         await store.SetDeviceAgentsAsync(device.Id, input.AgentIds ?? [], cancellationToken).ConfigureAwait(false);
+        await store.SetExpectedPortsAsync(device.Id, input.ExpectedPorts, cancellationToken).ConfigureAwait(false);
         return (await store.GetDeviceAsync(device.Id, cancellationToken).ConfigureAwait(false))!;
     }
 

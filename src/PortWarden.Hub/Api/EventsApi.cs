@@ -27,7 +27,7 @@ public static class EventsApi
             return Results.Ok(new EventPage(page, more ? page[^1].Sequence : null));
         }).WithTags("Events");
 
-        EventExport.Map(api);
+        EventExportApi.Map(api);
     }
 
     /// <summary>

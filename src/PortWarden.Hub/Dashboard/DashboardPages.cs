@@ -12,7 +12,7 @@ namespace PortWarden.Hub.Dashboard;
 public static class DashboardPages
 {
     /// <summary>The dashboard's routes; the shell is the same for each, the script renders the page the path names.</summary>
-    public static readonly IReadOnlyList<string> Routes = ["/", "/devices/{id:long}", "/events", "/planned", "/trackers", "/agents"];
+    public static readonly IReadOnlyList<string> Routes = ["/", "/devices/{id:long}", "/events", "/planned", "/trackers", "/reports", "/agents"];
 
     /// <summary>Only pages may answer an unauthenticated request with a redirect to the login page; everything else answers 401.</summary>
     public static bool IsPage(PathString path) =>
@@ -74,6 +74,7 @@ public static class DashboardPages
                     <li><a href="/events">Events</a></li>
                     <li><a href="/planned">Planned changes</a></li>
                     <li><a href="/trackers">Trackers and devices</a></li>
+                    <li><a href="/reports">Reports</a></li>
                     <li><a href="/agents">Agents</a></li>
                   </ul>
                 </nav>

@@ -12,7 +12,7 @@ namespace PortWarden.Hub.Ingestion;
 /// the hub diffs it against the baseline and records it in one transaction. The poll id makes a repeated
 /// upload a no-op. A shard's upload records its hosts' changes; the last shard completes the poll.
 /// </summary>
-public sealed class PollIngestion(IPortWardenStore store, TimeProvider time, HubMetrics metrics)
+public sealed class PollIngestion(IPortWardenStore store, TimeProvider time, HubMetrics metrics, Alerts.PollAlerts alerts)
 {
     private static readonly TimeSpan LockWait = TimeSpan.FromMinutes(2);
 
@@ -57,6 +57,11 @@ public sealed class PollIngestion(IPortWardenStore store, TimeProvider time, Hub
         if (upload.ShardId is not { } shardId)
         {
             var recorded = await store.RecordPollAsync(result, cancellationToken).ConfigureAwait(false);
+            if (recorded)
+            {
+                await alerts.RaiseAsync(device, result.Poll, result.Events, cancellationToken).ConfigureAwait(false);
+            }
+
             metrics.Ingested(recorded ? "recorded" : "duplicate", recorded ? result.Events : [], clock.Elapsed);
             return new UploadReceipt(recorded, recorded ? "recorded" : "duplicate");
         }
@@ -91,6 +96,12 @@ public sealed class PollIngestion(IPortWardenStore store, TimeProvider time, Hub
         }
 
         events.Add(PollEvents.PollCompleted(device, poll, now));
-        return await store.CompleteShardedPollAsync(poll, events, cancellationToken).ConfigureAwait(false) ? events : [];
+        if (!await store.CompleteShardedPollAsync(poll, events, cancellationToken).ConfigureAwait(false))
+        {
+            return [];
+        }
+
+        await alerts.RaiseCompletedShardedPollAsync(device, poll, cancellationToken).ConfigureAwait(false);
+        return events;
     }
 }

@@ -8,7 +8,7 @@ public sealed partial class PostgresStore
     /// <summary>A device row with its assigned agents (read in the same statement).</summary>
     private const string DeviceColumns =
         "d.id, d.name, d.kind, d.targets, d.created_at, d.baseline_established, d.last_poll_at, " +
-        "ARRAY(SELECT a.agent_id FROM device_agents a WHERE a.device_id = d.id ORDER BY a.agent_id)";
+        "ARRAY(SELECT a.agent_id FROM device_agents a WHERE a.device_id = d.id ORDER BY a.agent_id), d.expected_ports";
 
     private const string TrackerColumns =
         "t.id, t.device_id, t.name, t.ports, t.exclude_ports, t.engine, t.schedule, t.confirm_polls, t.baseline_events, t.options, t.mode, " +
@@ -91,8 +91,8 @@ public sealed partial class PostgresStore
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            var last = reader.IsDBNull(11) ? null : ReadPoll(reader, 11);
-            summaries.Add(new DeviceSummary(ReadDevice(reader), (int)reader.GetInt64(8), reader.GetInt64(9), (int)reader.GetInt64(10), last));
+            var last = reader.IsDBNull(12) ? null : ReadPoll(reader, 12);
+            summaries.Add(new DeviceSummary(ReadDevice(reader), (int)reader.GetInt64(9), reader.GetInt64(10), (int)reader.GetInt64(11), last));
         }
 
         return summaries;
@@ -191,6 +191,15 @@ public sealed partial class PostgresStore
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
+    public async Task<bool> SetExpectedPortsAsync(long deviceId, string? ports, CancellationToken cancellationToken)
+    {
+        await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, "UPDATE devices SET expected_ports = @ports WHERE id = @id");
+        command.Add("ports", ports);
+        command.Add("id", deviceId);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
     public async Task<bool> RequestRunAsync(long trackerId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
@@ -245,5 +254,6 @@ public sealed partial class PostgresStore
             BaselineEstablished = reader.GetBoolean(first + 5),
             LastPollAt = reader.GetInstantOrNull(first + 6),
             AgentIds = reader.GetFieldValue<long[]>(first + 7),
+            ExpectedPorts = reader.GetTextOrNull(first + 8),
         };
 }

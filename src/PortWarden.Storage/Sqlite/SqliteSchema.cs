@@ -190,6 +190,35 @@ internal static class SqliteSchema
             removed_at INTEGER
         );
         """,
+        """
+        ALTER TABLE devices ADD COLUMN expected_ports TEXT;
+        CREATE TABLE alert_rules (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL COLLATE NOCASE,
+            definition TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            removed_at INTEGER
+        );
+        CREATE UNIQUE INDEX alert_rules_name ON alert_rules (name) WHERE removed_at IS NULL;
+        CREATE TABLE alert_deliveries (
+            id TEXT PRIMARY KEY,
+            poll_id TEXT NOT NULL,
+            rule_id INTEGER NOT NULL REFERENCES alert_rules(id),
+            channel TEXT NOT NULL,
+            device_id INTEGER NOT NULL REFERENCES devices(id),
+            message TEXT NOT NULL,
+            status TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            created_at INTEGER NOT NULL,
+            next_attempt_at INTEGER NOT NULL,
+            delivered_at INTEGER,
+            lease_owner TEXT,
+            lease_until INTEGER,
+            UNIQUE (poll_id, rule_id, channel)
+        );
+        CREATE INDEX alert_deliveries_due ON alert_deliveries (status, next_attempt_at);
+        """,
     ];
 
     /// <summary>The schema version this build writes.</summary>

@@ -6,7 +6,7 @@ namespace PortWarden.Storage.Sqlite;
 
 public sealed partial class SqliteStore
 {
-    private const string DeviceColumns = "id, name, kind, targets, created_at, baseline_established, last_poll_at";
+    private const string DeviceColumns = "id, name, kind, targets, created_at, baseline_established, last_poll_at, expected_ports";
 
     private const string TrackerColumns =
         "id, device_id, name, ports, exclude_ports, engine, schedule, confirm_polls, baseline_events, options, mode, shard_size, enabled, run_requested_at";
@@ -83,7 +83,7 @@ public sealed partial class SqliteStore
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                rows.Add((ReadDevice(reader), reader.GetInt32(7), reader.GetInt64(8), reader.GetInt32(9), reader.IsDBNull(10) ? null : reader.GetString(10)));
+                rows.Add((ReadDevice(reader), reader.GetInt32(8), reader.GetInt64(9), reader.GetInt32(10), reader.IsDBNull(11) ? null : reader.GetString(11)));
             }
         }
 
@@ -191,6 +191,15 @@ public sealed partial class SqliteStore
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
+    public async Task<bool> SetExpectedPortsAsync(long deviceId, string? ports, CancellationToken cancellationToken)
+    {
+        await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, "UPDATE devices SET expected_ports = $ports WHERE id = $id");
+        command.Parameters.AddWithValue("$ports", ToDb(ports));
+        command.Parameters.AddWithValue("$id", deviceId);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
     public async Task<bool> RequestRunAsync(long trackerId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
@@ -274,5 +283,6 @@ public sealed partial class SqliteStore
         {
             BaselineEstablished = reader.GetInt64(5) != 0,
             LastPollAt = reader.IsDBNull(6) ? null : FromUnixMs(reader.GetInt64(6)),
+            ExpectedPorts = reader.IsDBNull(7) ? null : reader.GetString(7),
         };
 }

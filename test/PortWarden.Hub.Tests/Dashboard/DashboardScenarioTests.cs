@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using System.Xml.Linq;
 using Microsoft.Playwright;
 using PortWarden.Core.Tracking;
 using PortWarden.NetLab;
@@ -146,11 +147,24 @@ public sealed partial class DashboardScenarioTests
         Assert.Equal([(443, "planned"), (80, "unplanned")], exported.Select(e => (e.GetProperty("port").GetInt32(), e.GetProperty("classification").GetString()!)).OrderByDescending(p => p.Item1));
         Assert.All(exported, e => Assert.Equal(("port-opened", "branch-gw"), (e.GetProperty("type").GetString(), e.GetProperty("device").GetString())));
 
+        // The device's report: a period the API refuses is marked at its field; the HTML download holds both changes, classified.
+        await browser.OpenAsync("/reports");
+        var reportForm = page.Locator("form[data-form=report]");
+        await reportForm.GetByLabel("From").FillAsync("someday");
+        await reportForm.GetByRole(AriaRole.Button, new() { Name = "Download report" }).ClickAsync();
+        await Expect(reportForm.Locator("[data-field=from] .field-error")).ToContainTextAsync("someday");
+        await reportForm.GetByLabel("Device").SelectOptionAsync(new SelectOptionValue { Label = "branch-gw" });
+        await reportForm.GetByLabel("From").FillAsync("-1d");
+        var changes = await ReportChangesAsync(page, reportForm, "branch-gw");
+        Assert.Equal(["port-opened tcp/443 planned CHG-42", "port-opened tcp/80 unplanned "], changes.Order(StringComparer.Ordinal));
+        await browser.CheckAccessibilityAsync();
+        await browser.ScreenshotAsync("08-reports");
+
         // The window shows the event it covered; the device page shows the planned change too.
         await browser.OpenAsync("/planned");
         await Expect(page.Locator("tr[data-reference=CHG-42] td[data-covered]")).ToHaveAttributeAsync("data-covered", "1");
         await browser.CheckAccessibilityAsync();
-        await browser.ScreenshotAsync("08-planned");
+        await browser.ScreenshotAsync("09-planned");
         await page.GotoAsync(deviceUrl);
         await Expect(page.Locator("table[data-table=history] tr[data-port='443'] [data-classification]")).ToHaveTextAsync("planned · CHG-42");
 
@@ -162,7 +176,7 @@ public sealed partial class DashboardScenarioTests
         await Expect(page.GetByLabel("Enrolment token", new() { Exact = true })).ToHaveValueAsync(new Regex("^pwe_"));
         await Expect(page.Locator("table[data-table=tokens] tr[data-token]")).ToHaveCountAsync(2);
         await browser.CheckAccessibilityAsync();
-        await browser.ScreenshotAsync("09-agents");
+        await browser.ScreenshotAsync("10-agents");
 
         // Keyboard first: the first Tab reaches the skip link, which moves focus to the content.
         await browser.OpenAsync("/");
@@ -173,7 +187,7 @@ public sealed partial class DashboardScenarioTests
 
         // A phone-sized screen: nothing wider than the screen but the scrollable tables.
         await page.SetViewportSizeAsync(390, 844);
-        foreach (var (path, name) in new[] { ("/", "10-overview-narrow"), ("/trackers", "11-trackers-narrow") })
+        foreach (var (path, name) in new[] { ("/", "11-overview-narrow"), ("/trackers", "12-trackers-narrow") })
         {
             await browser.OpenAsync(path);
             Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), $"{path} is wider than a 390 px screen");
@@ -201,6 +215,21 @@ public sealed partial class DashboardScenarioTests
         var path = Path.Combine(Browser.ArtifactDirectory, "exports", "events." + format);
         await download.SaveAsAsync(path);
         return (await File.ReadAllLinesAsync(path, Cancel)).Where(line => line.Length > 0).ToArray();
+    }
+
+    /// <summary>Downloads the HTML report and reads the change rows of the device's section: "type protocol/port classification reference".</summary>
+    private static async Task<string[]> ReportChangesAsync(IPage page, ILocator form, string device)
+    {
+        var download = await page.RunAndWaitForDownloadAsync(() => form.GetByRole(AriaRole.Button, new() { Name = "Download report" }).ClickAsync());
+        Assert.EndsWith(".html", download.SuggestedFilename, StringComparison.Ordinal);
+        var path = Path.Combine(Browser.ArtifactDirectory, "exports", "report.html");
+        await download.SaveAsAsync(path);
+        // The report is XHTML, so an XML reader takes it apart.
+        var html = XDocument.Load(path);
+        var section = html.Descendants().Single(e => e.Name.LocalName == "section" && (string?)e.Attribute("data-device") == device);
+        var table = section.Descendants().Single(e => e.Name.LocalName == "table" && ((string?)e.Attribute("class") ?? "").Split(' ').Contains("changes"));
+        return table.Descendants().Where(e => e.Name.LocalName == "tbody").Elements().Select(row => row.Elements().Select(cell => cell.Value).ToArray())
+            .Select(r => $"{r[1]} {r[3]} {r[5]} {r[6]}").ToArray();
     }
 
     [GeneratedRegex("/login\\?ReturnUrl=")]

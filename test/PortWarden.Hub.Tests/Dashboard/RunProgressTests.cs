@@ -33,7 +33,7 @@ public sealed class RunProgressTests
             await Expect(status).ToHaveAttributeAsync("data-state", "running");
             var bar = status.GetByRole(Microsoft.Playwright.AriaRole.Progressbar, new() { Name = "Progress of slow" });
             await Expect(status).ToContainTextAsync("of 120 ports");
-            await browser.ScreenshotAsync("12-run-progress");
+            await browser.ScreenshotAsync("13-run-progress");
             await Expect(bar).ToBeVisibleAsync();
             // The bar moves as the agent reports (or the poll ends, and the bar with it).
             await Waiting.UntilAsync(

@@ -7,6 +7,7 @@ const routes = [
   [/^\/events$/, 'events', 'Events', '/events'],
   [/^\/planned$/, 'planned', 'Planned changes', '/planned'],
   [/^\/trackers$/, 'trackers', 'Trackers and devices', '/trackers'],
+  [/^\/reports$/, 'reports', 'Reports', '/reports'],
   [/^\/agents$/, 'agents', 'Agents', '/agents'],
 ];
 

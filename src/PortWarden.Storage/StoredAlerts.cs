@@ -1,0 +1,18 @@
+using PortWarden.Core.Alerts;
+using PortWarden.Core.Tracking;
+
+namespace PortWarden.Storage;
+
+/// <summary>How both stores keep alert rules (the rule's JSON, less its id and creation time) and delivery states.</summary>
+internal static class StoredAlerts
+{
+    public static string Definition(AlertRule rule) => AlertRuleDocument.Serialize(rule with { Id = 0, CreatedAt = default });
+
+    public static AlertRule Rule(long id, string definition, DateTimeOffset createdAt) =>
+        AlertRuleDocument.Deserialize(definition) with { Id = id, CreatedAt = createdAt };
+
+    public static DeliveryStatus Status(string text) =>
+        DeliveryStatusNames.TryParse(text, out var status) ? status : throw new StoreException($"unknown alert delivery status '{text}'");
+
+    public static StoreException DuplicateName(string name, Exception inner) => new($"an alert rule named '{name}' exists already", inner);
+}
