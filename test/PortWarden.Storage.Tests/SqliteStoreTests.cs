@@ -49,6 +49,28 @@ public sealed class SqliteStoreTests : StoreContractTests, IDisposable
     }
 
     [Fact]
+    public async Task The_events_of_a_planned_change_are_found_through_an_index_not_a_scan()
+    {
+        var path = PathOf("windows.db");
+        await using (await SqliteStore.OpenAsync(path, Cancel))
+        {
+        }
+
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN SELECT * FROM events e WHERE e.window_id = 3 ORDER BY e.seq";
+        using var reader = command.ExecuteReader();
+        var plan = new List<string>();
+        while (reader.Read())
+        {
+            plan.Add(reader.GetString(3));
+        }
+
+        Assert.Contains(plan, step => step.Contains("USING INDEX events_window", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Events_are_append_only()
     {
         var path = PathOf("events.db");

@@ -21,12 +21,21 @@ public static class EventCsv
         }.Select(Escape));
     }
 
-    /// <summary>Quotes a field holding a comma, quote or line break, doubling its quotes.</summary>
+    /// <summary>
+    /// Quotes a field holding a comma, quote or line break, doubling its quotes. A field that a spreadsheet would run
+    /// as a formula (it starts with =, +, -, @, tab or carriage return: a banner or a change reference can) gets a
+    /// leading apostrophe, so that opening an export never runs what a scanned host or a user wrote.
+    /// </summary>
     public static string Escape(string? field)
     {
         if (string.IsNullOrEmpty(field))
         {
             return "";
+        }
+
+        if (field[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
+        {
+            field = "'" + field;
         }
 
         return field.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? $"\"{field.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : field;

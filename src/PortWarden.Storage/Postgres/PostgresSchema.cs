@@ -242,6 +242,10 @@ internal static class PostgresSchema
         CREATE INDEX alert_deliveries_due ON alert_deliveries (next_attempt_at) WHERE status = 'pending';
         CREATE INDEX alert_deliveries_status ON alert_deliveries (status, created_at DESC);
         """,
+        """
+        -- The events a planned change covered (the dashboard's planned page, events?window=ID), without reading them all.
+        CREATE INDEX events_window ON events (window_id) WHERE window_id IS NOT NULL;
+        """,
     ];
 
     /// <summary>The schema version this build writes.</summary>
