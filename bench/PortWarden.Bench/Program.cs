@@ -8,6 +8,7 @@ return args.FirstOrDefault() switch
     "diff-vs-ndiff" => await DiffVersusNdiff.RunAsync(args[1..]).ConfigureAwait(false),
     "local-vs-ss" => await LocalVersusSs.RunAsync(args[1..]).ConfigureAwait(false),
     "udp-vs-nmap" => await UdpVersusNmap.RunAsync(args[1..]).ConfigureAwait(false),
+    "export-vs-sqlite" => await ExportVersusSqlite.RunAsync(args[1..]).ConfigureAwait(false),
     _ => Usage(),
 };
 
@@ -18,5 +19,6 @@ static int Usage()
     Console.Error.WriteLine("       PortWarden.Bench diff-vs-ndiff --portwarden PATH [--ndiff PATH]");
     Console.Error.WriteLine("       PortWarden.Bench local-vs-ss --portwarden [LABEL=]PATH... [--runs N] [--sockets N]");
     Console.Error.WriteLine("       PortWarden.Bench udp-vs-nmap --portwarden PATH [--sources N] [--skip-nmap] [--skip-full]");
+    Console.Error.WriteLine("       PortWarden.Bench export-vs-sqlite --portwarden PATH [--hosts N] [--polls N]");
     return 2;
 }

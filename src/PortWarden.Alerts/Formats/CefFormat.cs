@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using PortWarden.Core.Alerts;
@@ -13,6 +14,13 @@ namespace PortWarden.Alerts.Formats;
 /// </summary>
 public static class CefFormat
 {
+    private static readonly SearchValues<char> HeaderSpecials = SearchValues.Create("\\|\r\n");
+    private static readonly SearchValues<char> ValueSpecials = SearchValues.Create("\\=\r\n");
+
+    // The same for every record, so built once (exports write millions); after the search values it uses.
+    private static readonly string HeaderPrefix =
+        $"CEF:0|{EscapeHeader(Product.Vendor)}|{EscapeHeader(Product.Name)}|{EscapeHeader(Product.Version)}|";
+
     /// <summary>One event as one CEF record.</summary>
     public static string Event(TrackEvent e)
     {
@@ -70,6 +78,12 @@ public static class CefFormat
     /// <summary>Escapes a header field: backslash and pipe; line breaks, which a header cannot hold, become spaces.</summary>
     public static string EscapeHeader(string? value)
     {
+        // Most values need no escaping: hand them back without copying (exports write millions).
+        if (string.IsNullOrEmpty(value) || value.AsSpan().IndexOfAny(HeaderSpecials) < 0)
+        {
+            return value ?? "";
+        }
+
         var text = new StringBuilder();
         foreach (var c in value ?? "")
         {
@@ -88,6 +102,11 @@ public static class CefFormat
     /// <summary>Escapes an extension value: backslash and equals sign; line breaks as \n and \r.</summary>
     public static string EscapeValue(string? value)
     {
+        if (string.IsNullOrEmpty(value) || value.AsSpan().IndexOfAny(ValueSpecials) < 0)
+        {
+            return value ?? "";
+        }
+
         var text = new StringBuilder();
         foreach (var c in value ?? "")
         {
@@ -123,17 +142,27 @@ public static class CefFormat
         _ => "Baseline",
     };
 
-    private static string Record(string signature, string name, int severity, IEnumerable<(string Key, string? Value)> extension)
+    private static string Record(string signature, string name, int severity, List<(string Key, string? Value)> extension)
     {
-        var header = string.Join('|', "CEF:0", EscapeHeader(Product.Vendor), EscapeHeader(Product.Name), EscapeHeader(Product.Version),
-            EscapeHeader(signature), EscapeHeader(name), severity.ToString(CultureInfo.InvariantCulture));
-        var present = extension.Where(pair => !string.IsNullOrEmpty(pair.Value)).ToList();
+        var text = new StringBuilder(HeaderPrefix, 512)
+            .Append(EscapeHeader(signature)).Append('|').Append(EscapeHeader(name)).Append('|')
+            .Append(severity.ToString(CultureInfo.InvariantCulture)).Append('|');
+        var first = true;
+        foreach (var (key, value) in extension)
+        {
+            // A custom field's label only when the field itself is there.
+            if (string.IsNullOrEmpty(value) || (key.EndsWith("Label", StringComparison.Ordinal) && !Present(extension, key[..^"Label".Length])))
+            {
+                continue;
+            }
 
-        // A custom field's label only when the field itself is there.
-        var keys = present.Select(pair => pair.Key).ToHashSet(StringComparer.Ordinal);
-        var pairs = present
-            .Where(pair => !pair.Key.EndsWith("Label", StringComparison.Ordinal) || keys.Contains(pair.Key[..^"Label".Length]))
-            .Select(pair => $"{pair.Key}={EscapeValue(pair.Value)}");
-        return $"{header}|{string.Join(' ', pairs)}";
+            text.Append(first ? "" : " ").Append(key).Append('=').Append(EscapeValue(value));
+            first = false;
+        }
+
+        return text.ToString();
     }
+
+    private static bool Present(List<(string Key, string? Value)> extension, string key) =>
+        extension.Exists(pair => pair.Key == key && !string.IsNullOrEmpty(pair.Value));
 }

@@ -59,6 +59,11 @@ public static class LeefFormat
 
     public static string CleanValue(string? value)
     {
+        if (string.IsNullOrEmpty(value) || value.AsSpan().IndexOfAny('\t', '\r', '\n') < 0)
+        {
+            return value ?? "";
+        }
+
         var text = new StringBuilder();
         foreach (var c in value ?? "")
         {

@@ -75,6 +75,11 @@ public sealed record SyslogMessage(int Facility, int Severity, DateTimeOffset Ti
     /// <summary>An SD-PARAM value: '"', '\' and ']' are escaped with a backslash (RFC 5424 section 6.3.3).</summary>
     public static string EscapeParameter(string? value)
     {
+        if (string.IsNullOrEmpty(value) || value.AsSpan().IndexOfAny('"', '\\', ']') < 0)
+        {
+            return value ?? "";
+        }
+
         var text = new StringBuilder();
         foreach (var c in value ?? "")
         {

@@ -79,6 +79,9 @@ internal static class ServeCommand
             {
                 builder.AddServiceConsole();
                 builder.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+                // The session keys sit in DATA-DIR/keys, readable by the hub's user only; the warning that they are not
+                // encrypted at rest on top of that would greet every start.
+                builder.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
                 builder.AddConfiguration(logging);
             }, cancellationToken).ConfigureAwait(false);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
