@@ -219,6 +219,17 @@ internal static class SqliteSchema
         );
         CREATE INDEX alert_deliveries_due ON alert_deliveries (status, next_attempt_at);
         """,
+        """
+        CREATE TABLE users (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            role TEXT NOT NULL,
+            password_hash TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            disabled INTEGER NOT NULL DEFAULT 0,
+            revision INTEGER NOT NULL DEFAULT 1
+        );
+        """,
     ];
 
     /// <summary>The schema version this build writes.</summary>
