@@ -137,7 +137,8 @@ public static partial class LoginEndpoints
         string Described(string field, string? hint = null)
         {
             var ids = string.Join(' ', new[] { hint, problem?.Field == field ? $"{field}-error" : null }.OfType<string>());
-            return (ids.Length > 0 ? $" aria-describedby=\"{ids}\"" : "") + (problem?.Field == field ? " aria-invalid=\"true\"" : "");
+            return (ids.Length > 0 ? $" aria-describedby=\"{ids}\"" : "") + (problem?.Field == field ? " aria-invalid=\"true\"" : "")
+                + (field == (problem?.Field is "password" or "key" ? problem.Field : "name") ? " autofocus" : "");
         }
 
         var formError = problem?.Field == "form" ? $"""<p class="error-text" role="alert">{encode.Encode(problem.Message)}</p>""" : "";
@@ -163,7 +164,7 @@ public static partial class LoginEndpoints
                     <legend>With your user account</legend>
                     <div class="field">
                       <label for="name">User name</label>
-                      <input id="name" name="name" autocomplete="username" autofocus value="{{encode.Encode(name ?? "")}}"{{Described("name")}}>
+                      <input id="name" name="name" autocomplete="username" value="{{encode.Encode(name ?? "")}}"{{Described("name")}}>
                       {{Error("name")}}
                     </div>
                     <div class="field">
