@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using PortWarden.Core.Users;
@@ -130,5 +131,104 @@ public sealed class UsersCommandTests : IDisposable
     {
         await using var store = await SqliteStore.OpenAsync(db.Path, Cancel);
         return [.. (await store.ListUsersAsync(Cancel)).Select(u => u.Name)];
+    }
+}
+
+/// <summary>`users add` and `users passwd` on a real terminal (a pseudo-terminal made by util-linux script): a prompt that does not echo, asked twice.</summary>
+public sealed class UsersTerminalPromptTests : IDisposable
+{
+    private readonly TrackDatabase db = new();
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    public void Dispose() => db.Dispose();
+
+    [Fact]
+    public async Task The_password_is_asked_twice_on_the_terminal_without_echo()
+    {
+        var (code, screen) = await TypeAsync(["users", "add", "tess", "--role", "admin"], "typed on the tty 1", "typed on the tty 1");
+
+        Assert.True(code == 0, screen);
+        Assert.Contains("Password:", screen, StringComparison.Ordinal);
+        Assert.Contains("Repeat the password:", screen, StringComparison.Ordinal);
+        Assert.Contains("Added user 'tess' (admin).", screen, StringComparison.Ordinal);
+        Assert.DoesNotContain("typed on the tty", screen, StringComparison.Ordinal);
+        await using var store = await PortWarden.Storage.Sqlite.SqliteStore.OpenAsync(db.Path, Cancel);
+        Assert.True(new PasswordHashing().Verify((await store.FindUserAsync("tess", Cancel))!.Value.PasswordHash, "typed on the tty 1").Matches);
+        SqliteConnection.ClearAllPools();
+    }
+
+    [Fact]
+    public async Task Two_different_passwords_change_nothing()
+    {
+        var (code, screen) = await TypeAsync(["users", "add", "tess"], "first long password", "second long password");
+
+        Assert.Equal(2, code);
+        Assert.Contains("the two passwords differ; nothing changed", screen, StringComparison.Ordinal);
+        Assert.False(File.Exists(db.Path));
+    }
+
+    /// <summary>Runs portwarden on a pseudo-terminal and types each answer once its prompt is on the screen.</summary>
+    private async Task<(int Code, string Screen)> TypeAsync(string[] args, string first, string second)
+    {
+        var command = string.Join(' ', new[] { "dotnet", Path.Combine(AppContext.BaseDirectory, "portwarden.dll") }.Concat(args).Concat(["--db", db.Path])
+            .Select(arg => "'" + arg.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
+        var start = new ProcessStartInfo("script") { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var arg in new[] { "--quiet", "--return", "--command", command, "/dev/null" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
+        timeout.CancelAfter(TimeSpan.FromSeconds(120));
+        var screen = new System.Text.StringBuilder();
+        var reading = Task.Run(async () =>
+        {
+            var buffer = new char[256];
+            int read;
+            while ((read = await process.StandardOutput.ReadAsync(buffer, timeout.Token)) > 0)
+            {
+                lock (screen)
+                {
+                    screen.Append(buffer, 0, read);
+                }
+            }
+        }, timeout.Token);
+
+        async Task AnswerAsync(string prompt, string answer)
+        {
+            while (!Screen().Contains(prompt, StringComparison.Ordinal))
+            {
+                Assert.False(process.HasExited, Screen());
+                await Task.Delay(50, timeout.Token);
+            }
+
+            await process.StandardInput.WriteAsync(answer + "\r");
+            await process.StandardInput.FlushAsync(timeout.Token);
+        }
+
+        string Screen()
+        {
+            lock (screen)
+            {
+                return screen.ToString();
+            }
+        }
+
+        try
+        {
+            await AnswerAsync("Password:", first);
+            await AnswerAsync("Repeat the password:", second);
+            await process.WaitForExitAsync(timeout.Token);
+            await reading;
+        }
+        catch (OperationCanceledException) when (!Cancel.IsCancellationRequested)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"portwarden on a terminal did not finish: {Screen()}");
+        }
+
+        return (process.ExitCode, Screen());
     }
 }
