@@ -158,6 +158,9 @@ public sealed class UsersApiTests
         using var r = rex;
         Assert.Equal(HttpStatusCode.OK, (await dana.GetAsync("api/v1/devices", Cancel)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await rex.GetAsync("", Cancel)).StatusCode);
+        // A PUT that changes nothing leaves the sessions alone.
+        Assert.Equal(HttpStatusCode.OK, (await hub.Admin.PutAsJsonAsync("api/v1/users/dana", new { name = "dana" }, Cancel)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await dana.GetAsync("api/v1/devices", Cancel)).StatusCode);
 
         Assert.Equal(HttpStatusCode.OK, (await hub.Admin.PutAsJsonAsync("api/v1/users/dana", new { disabled = true }, Cancel)).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await hub.Admin.DeleteAsync("api/v1/users/rex", Cancel)).StatusCode);

@@ -50,7 +50,7 @@ public static class UsersApi
 
         users.MapPut("/{name}", async (string name, UserInput input, IPortWardenStore store, PasswordHashing passwords, UserSessions sessions, CancellationToken cancellationToken) =>
         {
-            if (await store.FindUserAsync(name, cancellationToken).ConfigureAwait(false) is null)
+            if (await store.FindUserAsync(name, cancellationToken).ConfigureAwait(false) is not { } existing)
             {
                 return NotFound(name);
             }
@@ -70,6 +70,12 @@ public static class UsersApi
             if (!validation.IsValid)
             {
                 return validation.Problem();
+            }
+
+            if (input is { Role: null, Disabled: null, Password: null })
+            {
+                // Nothing to change: the user's sessions go on.
+                return Results.Ok(UserView.Of(existing.User));
             }
 
             var change = new UserChange { Role = role, Disabled = input.Disabled, PasswordHash = input.Password is null ? null : passwords.Hash(input.Password) };
