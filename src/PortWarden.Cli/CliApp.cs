@@ -43,6 +43,7 @@ internal static class CliApp
             ImportCommand.Create(streams, time),
             ServeCommand.Create(streams, time),
             AgentCommand.Create(streams, time),
+            UsersCommand.Create(streams, time),
             ServiceCommand.Create(streams),
         };
 

@@ -68,6 +68,9 @@ public static class HubApp
         services.AddSingleton<PollIngestion>();
         services.AddSingleton<AgentGateway>();
         services.AddSingleton<RunningPolls>();
+        services.AddSingleton<PasswordHashing>();
+        services.AddSingleton<UserSessions>();
+        services.AddLoginRateLimit();
         services.AddHostedService<ShardPlanner>();
         AddAlerts(services, options);
         // Dashboard sessions and anti-forgery tokens are protected with these keys: kept in the data directory (owner only),
@@ -85,9 +88,7 @@ public static class HubApp
         services.AddAuthentication(DashboardAuth.BearerOrCookie)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, HubAuthentication>(HubAuthentication.SchemeName, null)
             .AddDashboardSessions();
-        services.AddAuthorizationBuilder()
-            .AddPolicy(HubAuthentication.AdminRole, policy => policy.RequireRole(HubAuthentication.AdminRole))
-            .AddPolicy(HubAuthentication.AgentRole, policy => policy.RequireRole(HubAuthentication.AgentRole));
+        services.AddAuthorizationBuilder().AddHubPolicies();
 
         if (options.LocalAgent)
         {
@@ -107,9 +108,11 @@ public static class HubApp
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseSessionCsrfProtection();
+        app.UseRateLimiter();
         var api = app.MapGroup("/api/v1");
         AgentsApi.MapEnrolment(api, time);
-        var admin = api.MapGroup("").RequireAuthorization(HubAuthentication.AdminRole);
+        // Admins may do everything here, viewers only read (GET).
+        var admin = api.MapGroup("").RequireAuthorization(HubPolicies.Read);
         DevicesApi.Map(admin);
         TrackersApi.Map(admin, time);
         PlannedChangesApi.Map(admin, time);
@@ -119,6 +122,7 @@ public static class HubApp
         AlertRulesApi.Map(admin, time);
         AlertDeliveriesApi.Map(admin, time);
         ReportsApi.Map(admin, time);
+        UsersApi.Map(api.MapGroup("").RequireAuthorization(HubAuthentication.AdminRole), time);
         AgentApi.Map(api.MapGroup("").RequireAuthorization(HubAuthentication.AgentRole));
         app.MapOpenApi("/openapi/v1.json");
         app.MapHealthChecks("/healthz");

@@ -128,7 +128,7 @@ public interface IShardStore
 }
 
 /// <summary>Everything PortWarden keeps. Implementations: SQLite (embedded default), PostgreSQL (scale-out).</summary>
-public interface IPortWardenStore : IDeviceStore, IPollStore, IEventStore, IChangeWindowStore, IFleetStore, IShardStore, Alerts.IAlertStore, IAsyncDisposable
+public interface IPortWardenStore : IDeviceStore, IPollStore, IEventStore, IChangeWindowStore, IFleetStore, IShardStore, Alerts.IAlertStore, Users.IUserStore, IAsyncDisposable
 {
     /// <summary>Where the data lives, for messages (a path or a server).</summary>
     string Location { get; }

@@ -5,7 +5,8 @@ using PortWarden.Hub.Auth;
 namespace PortWarden.Hub.Dashboard;
 
 /// <summary>
-/// Browser sessions beside the API's Bearer credentials: a cookie issued at login with the admin key. Requests
+/// Browser sessions beside the API's Bearer credentials: a cookie issued at login with the admin key or a user's name
+/// and password, carrying the user and role. Requests
 /// that carry an Authorization header are authenticated by the Bearer scheme as before; the others by the
 /// cookie. Without either, pages redirect to the login page and API calls answer 401.
 /// </summary>
@@ -37,6 +38,7 @@ public static class DashboardAuth
             {
                 OnRedirectToLogin = context => Refuse(context, StatusCodes.Status401Unauthorized),
                 OnRedirectToAccessDenied = context => Refuse(context, StatusCodes.Status403Forbidden),
+                OnValidatePrincipal = EndStaleUserSessionAsync,
             };
         });
         authentication.AddPolicyScheme(BearerOrCookie, "Bearer credential or dashboard session", policy =>
@@ -54,6 +56,17 @@ public static class DashboardAuth
     /// <summary>True for requests authenticated by the session cookie (which need anti-forgery checks when they change something).</summary>
     public static bool IsSession(this HttpContext context) =>
         context?.User.Identity is { IsAuthenticated: true, AuthenticationType: CookieScheme };
+
+    /// <summary>A user's session ends when the user is removed, disabled or changed (see <see cref="UserSessions"/>).</summary>
+    private static async Task EndStaleUserSessionAsync(CookieValidatePrincipalContext context)
+    {
+        var sessions = context.HttpContext.RequestServices.GetRequiredService<UserSessions>();
+        if (context.Principal is { } principal && !await sessions.IsCurrentAsync(principal, context.HttpContext.RequestAborted).ConfigureAwait(false))
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(CookieScheme).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>Pages go to the login page; API calls (and anything else not a page) get the status code.</summary>
     private static Task Refuse(RedirectContext<CookieAuthenticationOptions> context, int status)

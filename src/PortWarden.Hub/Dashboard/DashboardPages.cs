@@ -6,7 +6,7 @@ using PortWarden.Hub.Auth;
 namespace PortWarden.Hub.Dashboard;
 
 /// <summary>
-/// The web dashboard: a page shell for each route (admin session required) that loads small JavaScript modules
+/// The web dashboard: a page shell for each route (session of an admin or viewer required) that loads small JavaScript modules
 /// calling the /api/v1 JSON API; its scripts and styles are embedded in this assembly and served from /assets.
 /// </summary>
 public static class DashboardPages
@@ -31,7 +31,7 @@ public static class DashboardPages
         foreach (var route in Routes)
         {
             app.MapGet(route, (HttpContext context, IAntiforgery antiforgery) => Shell(context, antiforgery))
-                .RequireAuthorization(HubAuthentication.AdminRole)
+                .RequireAuthorization(HubPolicies.SignedIn)
                 .ExcludeFromDescription();
         }
 
@@ -52,6 +52,9 @@ public static class DashboardPages
     private static IResult Shell(HttpContext context, IAntiforgery antiforgery)
     {
         var token = HtmlEncoder.Default.Encode(antiforgery.GetAndStoreTokens(context).RequestToken ?? "");
+        // Viewers get pages without the controls that change something (the API refuses them anyway).
+        var role = context.User.IsInRole(HubAuthentication.AdminRole) ? HubAuthentication.AdminRole : HubPolicies.ViewerRole;
+        var who = HtmlEncoder.Default.Encode($"{context.User.Identity?.Name} ({role})");
         Secure(context.Response);
         return Results.Content($$"""
             <!doctype html>
@@ -64,7 +67,7 @@ public static class DashboardPages
               <link rel="stylesheet" href="/assets/app.css">
               <script type="module" src="/assets/app.js"></script>
             </head>
-            <body>
+            <body data-role="{{role}}">
               <a class="skip-link" href="#main">Skip to content</a>
               <header class="top">
                 <a class="brand" href="/">PortWarden</a>
@@ -79,6 +82,7 @@ public static class DashboardPages
                   </ul>
                 </nav>
                 <form method="post" action="/logout" class="logout">
+                  <span class="who">Logged in as {{who}}</span>
                   <input type="hidden" name="__RequestVerificationToken" value="{{token}}">
                   <button type="submit" class="secondary">Log out</button>
                 </form>

@@ -223,6 +223,17 @@ internal static class SqliteSchema
         -- The events a planned change covered (the dashboard's planned page, events?window=ID), without reading them all.
         CREATE INDEX events_window ON events (window_id) WHERE window_id IS NOT NULL;
         """,
+        """
+        CREATE TABLE users (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            role TEXT NOT NULL,
+            password_hash TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            disabled INTEGER NOT NULL DEFAULT 0,
+            revision INTEGER NOT NULL DEFAULT 1
+        );
+        """,
     ];
 
     /// <summary>The schema version this build writes.</summary>

@@ -151,14 +151,14 @@ public sealed class DashboardApiTests
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }
 
-    private static async Task<(EnrolResponse Agent, long Device, long Tracker)> SetUpAsync(TestHub hub)
+    internal static async Task<(EnrolResponse Agent, long Device, long Tracker)> SetUpAsync(TestHub hub)
     {
         var agent = await hub.EnrolAsync("a");
         var device = await hub.DeviceAsync("host", "127.0.0.1", agent.AgentId);
         return (agent, device, await hub.TrackerAsync(device, "tcp"));
     }
 
-    private static Task UploadAsync(TestHub hub, EnrolResponse agent, long tracker, params int[] open) => UploadAsync(hub, agent, tracker, Guid.CreateVersion7(), open);
+    internal static Task UploadAsync(TestHub hub, EnrolResponse agent, long tracker, params int[] open) => UploadAsync(hub, agent, tracker, Guid.CreateVersion7(), open);
 
     /// <summary>Reports a poll of 127.0.0.1 (ports 1-10000) with these ports open, as an agent would.</summary>
     private static async Task UploadAsync(TestHub hub, EnrolResponse agent, long tracker, Guid poll, params int[] open)

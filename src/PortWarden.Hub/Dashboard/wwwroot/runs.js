@@ -1,6 +1,7 @@
 import { api } from './api.js';
 import { h, replace, announce } from './dom.js';
 import { time, duration } from './format.js';
+import { canChange } from './session.js';
 
 // "Run now" and live progress: the hub records the request, the tracker's agent picks it up on its next
 // refresh, reports progress while it scans (GET /api/v1/polls/running), and the poll appears in the device's
@@ -21,8 +22,9 @@ export class RunWatcher {
     this.schedule(0);
   }
 
-  /** A "Run now" button for the tracker. */
+  /** A "Run now" button for the tracker (none for a viewer). */
   button(tracker) {
+    if (!canChange) return null;
     return h('button', { type: 'button', class: 'secondary', 'data-run': tracker.id, onclick: () => this.run(tracker.id) }, `Run ${tracker.name} now`);
   }
 

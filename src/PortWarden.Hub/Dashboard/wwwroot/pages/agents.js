@@ -2,6 +2,7 @@ import { api } from '../api.js';
 import { h, replace, section, table, announce } from '../dom.js';
 import { time, ago } from '../format.js';
 import { agentStatus } from '../badges.js';
+import { canChange } from '../session.js';
 import { field, showErrors, errorSummary, text, number } from '../forms.js';
 
 // Agents: who polls for this hub and when each was last heard from; one-time enrolment tokens; revoking.
@@ -14,7 +15,7 @@ export async function render(main) {
     h('td', null, time(a.enrolledAt)),
     h('td', null, a.lastSeenAt ? `${time(a.lastSeenAt)} (${ago(a.lastSeenAt)})` : 'never'),
     h('td', null, a.version ?? ''),
-    h('td', { class: 'actions' }, a.revokedAt ? `revoked ${time(a.revokedAt)}` : h('button', {
+    canChange && h('td', { class: 'actions' }, a.revokedAt ? `revoked ${time(a.revokedAt)}` : h('button', {
       type: 'button', class: 'danger',
       onclick: async () => {
         if (!confirm(`Revoke agent ${a.name}? It can no longer fetch trackers or report polls; enrol it again with a new token.`)) return;
@@ -54,9 +55,9 @@ export async function render(main) {
 
   replace(main,
     h('h1', null, 'Agents'),
-    section('Agents', table('Enrolled agents', ['Agent', 'Host', 'Status', 'Enrolled', 'Last seen', 'Version', 'Actions'], agentRows,
+    section('Agents', table('Enrolled agents', ['Agent', 'Host', 'Status', 'Enrolled', 'Last seen', 'Version', ...(canChange ? ['Actions'] : [])], agentRows,
       { name: 'agents', hideCaption: true, empty: 'No agents yet.' })),
-    section('Enrol an agent', h('p', null, 'Create a one-time token, then start the agent with it; the agent exchanges it for its own credential.'), form, result),
+    canChange && section('Enrol an agent', h('p', null, 'Create a one-time token, then start the agent with it; the agent exchanges it for its own credential.'), form, result),
     section('Enrolment tokens', tokenHolder));
 }
 

@@ -4,6 +4,7 @@ import { time, duration, change, port } from '../format.js';
 import { classification, agentStatus } from '../badges.js';
 import { timelineChart } from '../chart.js';
 import { RunWatcher } from '../runs.js';
+import { canChange } from '../session.js';
 
 const changeTypes = ['port-opened', 'port-closed', 'service-changed', 'host-up', 'host-down'];
 const pageSize = 25;
@@ -38,7 +39,7 @@ export async function render(main, [id], params) {
     const status = h('td', { 'data-tracker-status': t.name });
     watcher.watch(t, status, polls.find(p => p.trackerId === t.id && !p.running) ?? null);
     return h('tr', null, h('th', { scope: 'row' }, t.name), h('td', null, t.mode), h('td', null, t.ports), h('td', null, t.engine), status,
-      h('td', null, watcher.button(t)));
+      canChange && h('td', null, watcher.button(t)));
   });
 
   replace(main,
@@ -49,7 +50,7 @@ export async function render(main, [id], params) {
       h('dt', null, 'Agents'), h('dd', null, agents.length ? agents.map(agentStatus) : 'none'),
       h('dt', null, 'Last poll'), h('dd', null, time(device.lastPollAt))),
     h('p', null, h('a', { href: `/events?device=${id}` }, 'All events of this device'), ' · ', h('a', { href: '/trackers' }, 'Edit device and trackers')),
-    section('Trackers', table('Trackers of this device', ['Tracker', 'Mode', 'Ports', 'Engine', 'Status', 'Actions'], trackerRows,
+    section('Trackers', table('Trackers of this device', ['Tracker', 'Mode', 'Ports', 'Engine', 'Status', ...(canChange ? ['Actions'] : [])], trackerRows,
       { name: 'trackers', hideCaption: true, empty: 'No trackers: add one under Trackers and devices.' })),
     section('Current baseline', baselineHolder),
     section('Open ports and changes over time', chartHolder),

@@ -1,6 +1,7 @@
 import { api } from '../api.js';
 import { h, replace, section, table, announce } from '../dom.js';
 import { time, localInput } from '../format.js';
+import { canChange } from '../session.js';
 import { field, showErrors, clearErrors, errorSummary, text, number } from '../forms.js';
 
 // Approved change windows: create, edit, delete, and which events each one made planned.
@@ -24,7 +25,7 @@ export async function render(main) {
       h('td', null, h('span', { class: ['badge', state === 'active' ? 'ok' : 'neutral'] }, state)),
       h('td', null, w.description ?? ''),
       h('td', { 'data-covered': count }, h('a', { href: `/events?window=${w.id}` }, `${count}${count >= 1000 ? '+' : ''} event${count === 1 ? '' : 's'}`)),
-      h('td', { class: 'actions' },
+      canChange && h('td', { class: 'actions' },
         h('button', { type: 'button', class: 'secondary', onclick: () => edit(form, w) }, `Edit ${w.reference ?? `window ${w.id}`}`),
         h('button', {
           type: 'button', class: 'danger',
@@ -39,9 +40,9 @@ export async function render(main) {
   replace(main,
     h('h1', null, 'Planned changes'),
     h('p', { class: 'lead' }, 'A change that a poll finds inside an approved window (device, hosts, ports and time) is marked planned, with the window\'s reference; any other change is unplanned. Editing or deleting a window changes how later changes are classified, not events already recorded.'),
-    section('Windows', table('Planned-change windows', ['Reference', 'Device', 'Hosts', 'Ports', 'From', 'To', 'State', 'Description', 'Covered events', 'Actions'], rows,
+    section('Windows', table('Planned-change windows', ['Reference', 'Device', 'Hosts', 'Ports', 'From', 'To', 'State', 'Description', 'Covered events', ...(canChange ? ['Actions'] : [])], rows,
       { name: 'windows', hideCaption: true, empty: 'No planned changes.' })),
-    section('New or changed window', form));
+    canChange && section('New or changed window', form));
 }
 
 function windowForm(devices, window) {

@@ -2,6 +2,7 @@ import { api } from '../api.js';
 import { h, replace, section, table, announce } from '../dom.js';
 import { field, fieldset, showErrors, clearErrors, errorSummary, text, number, checked } from '../forms.js';
 import { RunWatcher } from '../runs.js';
+import { canChange } from '../session.js';
 
 // Devices and their trackers: create and edit (the API's validation messages next to each field), run now,
 // and the live progress of running polls.
@@ -20,7 +21,7 @@ export async function render(main) {
     h('td', null, d.kind),
     h('td', null, d.targets || 'this host'),
     h('td', null, d.agentIds.map(id => agents.find(a => a.id === id)?.name ?? `#${id}`).join(', ') || 'none'),
-    h('td', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', onclick: () => editDevice(deviceForm, d) }, `Edit ${d.name}`))));
+    canChange && h('td', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', onclick: () => editDevice(deviceForm, d) }, `Edit ${d.name}`))));
 
   const trackerRows = trackers.map(t => {
     const device = devices.find(d => d.id === t.deviceId);
@@ -35,7 +36,7 @@ export async function render(main) {
       h('td', null, schedule(t.schedule)),
       h('td', null, t.enabled ? 'yes' : 'no'),
       status,
-      h('td', { class: 'actions' },
+      canChange && h('td', { class: 'actions' },
         watcher.button(t),
         h('button', { type: 'button', class: 'secondary', onclick: () => editTracker(trackerForm, t) }, `Edit ${t.name}`),
         h('button', {
@@ -51,12 +52,12 @@ export async function render(main) {
   replace(main,
     h('h1', null, 'Trackers and devices'),
     section('Devices',
-      table('Devices', ['Device', 'Kind', 'Targets', 'Agents', 'Actions'], deviceRows, { name: 'devices', hideCaption: true, empty: 'No devices yet.' }),
-      h('h3', null, 'New or changed device'), deviceForm),
+      table('Devices', ['Device', 'Kind', 'Targets', 'Agents', ...(canChange ? ['Actions'] : [])], deviceRows, { name: 'devices', hideCaption: true, empty: 'No devices yet.' }),
+      canChange && [h('h3', null, 'New or changed device'), deviceForm]),
     section('Trackers',
-      table('Trackers', ['Tracker', 'Device', 'Mode', 'Ports', 'Engine', 'Schedule', 'Enabled', 'Status', 'Actions'], trackerRows,
+      table('Trackers', ['Tracker', 'Device', 'Mode', 'Ports', 'Engine', 'Schedule', 'Enabled', 'Status', ...(canChange ? ['Actions'] : [])], trackerRows,
         { name: 'trackers', hideCaption: true, empty: devices.length ? 'No trackers yet.' : 'Add a device first.' }),
-      h('h3', null, 'New or changed tracker'), trackerForm));
+      canChange && [h('h3', null, 'New or changed tracker'), trackerForm]));
 }
 
 function schedule(s) {
