@@ -12,7 +12,7 @@ namespace PortWarden.Hub.Dashboard;
 public static class DashboardPages
 {
     /// <summary>The dashboard's routes; the shell is the same for each, the script renders the page the path names.</summary>
-    public static readonly IReadOnlyList<string> Routes = ["/", "/devices/{id:long}", "/events", "/planned", "/trackers", "/reports", "/agents"];
+    public static readonly IReadOnlyList<string> Routes = ["/", "/devices/{id:long}", "/events", "/planned", "/trackers", "/reports", "/agents", "/users"];
 
     /// <summary>Only pages may answer an unauthenticated request with a redirect to the login page; everything else answers 401.</summary>
     public static bool IsPage(PathString path) =>
@@ -55,6 +55,7 @@ public static class DashboardPages
         // Viewers get pages without the controls that change something (the API refuses them anyway).
         var role = context.User.IsInRole(HubAuthentication.AdminRole) ? HubAuthentication.AdminRole : HubPolicies.ViewerRole;
         var who = HtmlEncoder.Default.Encode($"{context.User.Identity?.Name} ({role})");
+        var usersLink = role == HubAuthentication.AdminRole ? """<li><a href="/users">Users</a></li>""" : "";
         Secure(context.Response);
         return Results.Content($$"""
             <!doctype html>
@@ -79,6 +80,7 @@ public static class DashboardPages
                     <li><a href="/trackers">Trackers and devices</a></li>
                     <li><a href="/reports">Reports</a></li>
                     <li><a href="/agents">Agents</a></li>
+                    {{usersLink}}
                   </ul>
                 </nav>
                 <form method="post" action="/logout" class="logout">

@@ -64,6 +64,11 @@ public sealed partial class ViewerDashboardTests
             await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Create enrolment token" })).ToHaveCountAsync(0);
         }
 
+        // Users are for admins: no link, and the page says so.
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Users", Exact = true })).ToHaveCountAsync(0);
+        await browser.OpenAsync("/users");
+        await Expect(page.Locator("main")).ToContainTextAsync("Only admins manage users.");
+
         await browser.OpenAsync("/trackers");
         await Expect(page.Locator("table[data-table=trackers] tr[data-tracker=tcp]")).ToBeVisibleAsync();
         await browser.CheckAccessibilityAsync();

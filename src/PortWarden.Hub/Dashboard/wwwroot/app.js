@@ -9,6 +9,7 @@ const routes = [
   [/^\/trackers$/, 'trackers', 'Trackers and devices', '/trackers'],
   [/^\/reports$/, 'reports', 'Reports', '/reports'],
   [/^\/agents$/, 'agents', 'Agents', '/agents'],
+  [/^\/users$/, 'users', 'Users', '/users'],
 ];
 
 async function start() {
