@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using PortWarden.Core.Scanning;
 using PortWarden.NetLab;
 using PortWarden.Scanning.Checkpoints;
@@ -8,7 +9,7 @@ namespace PortWarden.Hub.Tests;
 
 /// <summary>A `portwarden agent` process stopped by SIGTERM mid-poll finishes that poll, as the same poll, when it starts again.</summary>
 [Collection(NetworkLabTests.Name)]
-public sealed class ResumedPollTests(ITestOutputHelper log)
+public sealed partial class ResumedPollTests(ITestOutputHelper log)
 {
     private static readonly int[] OpenPorts = [10, 100, 200, 290];
 
@@ -64,6 +65,13 @@ public sealed class ResumedPollTests(ITestOutputHelper log)
             Assert.Contains($"Stopped poll {pollId} of 'udp' unfinished", await File.ReadAllTextAsync(logPath, Cancel), StringComparison.Ordinal);
             Assert.Equal(0, (await hub.GetAsync($"api/v1/devices/{device}/polls")).GetArrayLength());
 
+            // Count at the lab host what the resumed poll sends to decided ports: only the UDP engine's canaries (datagrams
+            // starting "PWCANARY", sent to ports known closed to measure the host's ICMP limits), no port probes; and that it
+            // probes the undecided ones.
+            var decidedSet = $"udp dport {{ {string.Join(", ", decidedThen.Order())} }}";
+            var undecidedSet = $"udp dport {{ {string.Join(", ", Enumerable.Range(1, 300).Where(port => !decidedThen.Contains(port)))} }}";
+            await host.SetFirewallAsync($"{decidedSet} counter", $"{decidedSet} @th,64,64 0x505743414e415259 counter", $"{undecidedSet} counter");
+
             agent.Dispose();
             agent = StartAgent(logPath, data);
             await Waiting.UntilAsync(async () => (await hub.GetAsync($"api/v1/devices/{device}/polls")).EnumerateArray().Any(p => !p.GetProperty("running").GetBoolean()),
@@ -76,6 +84,12 @@ public sealed class ResumedPollTests(ITestOutputHelper log)
             var baseline = await hub.GetAsync($"api/v1/devices/{device}/baseline");
             Assert.Equal(OpenPorts, baseline[0].GetProperty("ports").EnumerateArray().Select(p => p.GetProperty("port").GetInt32()));
             Assert.All(decidedOpen, port => Assert.Equal(queriesThen[port], responders[port].Received));
+            var counters = CounterRegex().Matches(await host.ExecAsync("nft", "list", "chain", "inet", "pwlab", "input"))
+                .Select(match => long.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+            Assert.Equal(3, counters.Count);
+            log.WriteLine($"resumed poll: {counters[0]} datagrams to decided ports ({counters[1]} of them canaries), {counters[2]} to undecided ones");
+            Assert.Equal(counters[1], counters[0]);
+            Assert.True(counters[2] >= 300 - decidedThen.Count, $"{counters[2]} probes to the {300 - decidedThen.Count} undecided ports");
             Assert.Contains($"Resuming poll {pollId} of 'udp'", await File.ReadAllTextAsync(logPath, Cancel), StringComparison.Ordinal);
         }
         finally
@@ -89,12 +103,15 @@ public sealed class ResumedPollTests(ITestOutputHelper log)
             agent?.Dispose();
             if (File.Exists(logPath))
             {
-                File.Copy(logPath, "/tmp/resume-agent.log", true);
+                log.WriteLine(await File.ReadAllTextAsync(logPath, CancellationToken.None));
             }
 
             data.Delete(recursive: true);
         }
     }
+
+    [GeneratedRegex(@"counter packets (\d+)")]
+    private static partial Regex CounterRegex();
 
     private static Process StartAgent(string logPath, DirectoryInfo data, params string[] args) =>
         CliProcess.StartLogged(logPath, ["agent", "--data-dir", Path.Combine(data.FullName, "state"), "--refresh", "1", "--shutdown-grace", "1", .. args]);
