@@ -53,6 +53,11 @@ public sealed class PollCheckpoints
     /// <summary>Removes a poll's checkpoint (it was delivered, or can never be finished).</summary>
     public void Delete(Guid pollId)
     {
+        if (!System.IO.Directory.Exists(Directory))
+        {
+            return;
+        }
+
         // The checkpoint goes first: a description left alone is cleaned up at the next start.
         File.Delete(CheckpointPath(pollId));
         File.Delete(InfoPath(pollId));

@@ -128,6 +128,15 @@ public sealed class PollCheckpointsTests : IDisposable
     }
 
     [Fact]
+    public void Deleting_a_poll_that_never_had_a_checkpoint_is_no_error()
+    {
+        checkpoints.Delete(Guid.CreateVersion7());
+
+        Assert.Empty(checkpoints.Find());
+        Assert.False(Directory.Exists(checkpoints.Directory));
+    }
+
+    [Fact]
     public async Task Deleting_a_poll_removes_both_files_and_a_description_left_alone_is_cleaned_up()
     {
         var deleted = await SavedPolls.WriteAsync(checkpoints, SavedPolls.Tracker(7, "198.18.1.10"), "198.18.1.10");
