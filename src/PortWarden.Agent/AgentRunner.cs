@@ -31,7 +31,7 @@ public sealed partial class AgentRunner(
     {
         using var senderStop = new CancellationTokenSource();
         using var hardStop = new CancellationTokenSource();
-        var sender = new OutboxSender(outbox, hub, time, loggers.CreateLogger<OutboxSender>()).RunAsync(senderStop.Token);
+        Task? sender = null;
         var clock = new TrackerClock(state, time.GetUtcNow());
         var trackers = state.Trackers;
         var running = new Dictionary<long, Task>();
@@ -52,8 +52,10 @@ public sealed partial class AgentRunner(
 
                 if (!resumed)
                 {
+                    // Before the sender starts: a poll both queued and checkpointed must be seen in the outbox, not resumed.
                     resumed = true;
                     shard = await ResumeAsync(trackers, clock, running, hardStop.Token, stoppingToken).ConfigureAwait(false);
+                    sender = new OutboxSender(outbox, hub, time, loggers.CreateLogger<OutboxSender>()).RunAsync(senderStop.Token);
                 }
 
                 foreach (var done in running.Where(pair => pair.Value.IsCompleted).Select(pair => pair.Key).ToList())
@@ -93,7 +95,7 @@ public sealed partial class AgentRunner(
         }
 
         await senderStop.CancelAsync().ConfigureAwait(false);
-        await sender.ConfigureAwait(false);
+        await (sender ?? Task.CompletedTask).ConfigureAwait(false);
     }
 
     private async Task<IReadOnlyList<TrackerAssignment>> RefreshAsync(IReadOnlyList<TrackerAssignment> current, CancellationToken cancellationToken)

@@ -13,7 +13,7 @@ namespace PortWarden.Hub.Tests.Checkpoints;
 
 /// <summary>What an agent does at start with the interrupted polls it finds: finish, or discard with a reason, never crash.</summary>
 [Collection(NetworkLabTests.Name)]
-public sealed class AgentResumeTests
+public sealed class AgentResumeTests(ITestOutputHelper output)
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
@@ -44,8 +44,16 @@ public sealed class AgentResumeTests
         agent.Outbox.Add(FinishedPoll(queued, assigned, host.Address));
 
         await agent.StartAsync();
-        await Waiting.UntilAsync(async () => (await hub.GetAsync($"api/v1/devices/{device}/polls")).GetArrayLength() == 2 && agent.Outbox.Count == 0,
-            TimeSpan.FromSeconds(60), "the queued poll and the startup poll");
+        try
+        {
+            await Waiting.UntilAsync(async () => (await hub.GetAsync($"api/v1/devices/{device}/polls")).GetArrayLength() == 2 && agent.Outbox.Count == 0,
+                TimeSpan.FromSeconds(60), "the queued poll and the startup poll");
+        }
+        finally
+        {
+            output.WriteLine(string.Join('\n', logs.Lines));
+            output.WriteLine((await hub.GetAsync($"api/v1/devices/{device}/polls")).ToString());
+        }
 
         Assert.Empty(Directory.EnumerateFileSystemEntries(checkpoints.Directory));
         var ids = (await hub.GetAsync($"api/v1/devices/{device}/polls?limit=100")).EnumerateArray().Select(p => p.GetProperty("id").GetGuid()).ToList();
