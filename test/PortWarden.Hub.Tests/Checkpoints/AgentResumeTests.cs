@@ -40,6 +40,7 @@ public sealed class AgentResumeTests(ITestOutputHelper output)
         await File.AppendAllTextAsync(checkpoints.CheckpointPath(corrupt), "not json\n{}\n", Cancel);
         var unassigned = await SavedPolls.WriteAsync(checkpoints, assigned with { TrackerId = 9999, Name = "gone" }, address);
         var otherOptions = await SavedPolls.WriteAsync(checkpoints, assigned, address, new TrackerOptions { TimeoutMs = 777 });
+        var shard = await SavedPolls.WriteAsync(checkpoints, assigned, address, shardId: 4242);
         var queued = await SavedPolls.WriteAsync(checkpoints, assigned, address);
         agent.Outbox.Add(FinishedPoll(queued, assigned, host.Address));
 
@@ -60,11 +61,13 @@ public sealed class AgentResumeTests(ITestOutputHelper output)
         Assert.Single(ids, queued);
         Assert.DoesNotContain(corrupt, ids);
         Assert.DoesNotContain(otherOptions, ids);
+        Assert.DoesNotContain(shard, ids);
         var lines = logs.Lines;
         Assert.Contains(lines, line => line.StartsWith($"Warning: Discarded the checkpoint of poll {corrupt}: ", StringComparison.Ordinal) && line.Contains("is corrupt at line", StringComparison.Ordinal));
         Assert.Contains($"Warning: Discarded the checkpoint of poll {unassigned}: tracker 9999 ('gone') is no longer assigned to this agent", lines);
         Assert.Contains(lines, line => line.StartsWith($"Warning: Discarded the checkpoint of poll {otherOptions}: tracker 'tcp' changed since the poll started: options {{\"timeoutMs\":777}}", StringComparison.Ordinal));
         Assert.Contains($"Warning: Discarded the checkpoint of poll {queued}: the finished poll is already waiting in the outbox", lines);
+        Assert.Contains($"Warning: Discarded the checkpoint of poll {shard}: the lease of shard 4242 is lost; the hub gives the shard to another agent", lines);
         Assert.DoesNotContain(lines, line => line.Contains("Resuming poll", StringComparison.Ordinal));
     }
 

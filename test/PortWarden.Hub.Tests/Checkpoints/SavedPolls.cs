@@ -16,10 +16,11 @@ internal static class SavedPolls
         new(id, $"tracker-{id}", 1, "device", targets, "remote", ports, "", "connect", "none", null, options, null);
 
     /// <summary>An interrupted poll of <paramref name="tracker"/> that decided ports 1 (open) and 2 (closed) of <paramref name="address"/>.</summary>
-    public static async Task<Guid> WriteAsync(PollCheckpoints checkpoints, TrackerAssignment tracker, string address, TrackerOptions? recordedOptions = null)
+    public static async Task<Guid> WriteAsync(
+        PollCheckpoints checkpoints, TrackerAssignment tracker, string address, TrackerOptions? recordedOptions = null, long? shardId = null)
     {
         var pollId = Guid.CreateVersion7();
-        var info = new SavedPollInfo(pollId, tracker, null, null, DateTimeOffset.UtcNow.AddMinutes(-5), tracker.Ports, "");
+        var info = new SavedPollInfo(pollId, tracker, shardId, shardId is null ? null : address, DateTimeOffset.UtcNow.AddMinutes(-5), tracker.Ports, "");
         var definition = new ScanDefinition(tracker.Targets, "", tracker.Ports, tracker.ExcludePorts, "connect") { Options = recordedOptions ?? TrackerOptions.Parse(tracker.Options) };
         var target = new ScanTarget(IPAddress.Parse(address), null);
         await using var writer = await checkpoints.StartAsync(info, definition, null, CancellationToken.None);
