@@ -14,7 +14,10 @@ public sealed record AgentOptions
     /// <summary>How often a running poll tells the hub how far it has got (the dashboard's progress bar).</summary>
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>On SIGTERM, a running poll may finish within this time; after it, the poll is abandoned (nothing is recorded).</summary>
+    /// <summary>
+    /// On SIGTERM, a running poll may finish within this time; after it, the poll is stopped: with a checkpoint (connect and
+    /// udp engines) it is finished at the next start, without one it is abandoned (nothing is recorded).
+    /// </summary>
     public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(20);
 
     /// <summary>Trust only this authority for the hub's HTTPS certificate (a private CA, or the hub's own certificate).</summary>

@@ -23,6 +23,9 @@ public sealed class AgentState
 
     public string OutboxDirectory => Path.Combine(Directory, "outbox");
 
+    /// <summary>Checkpoints of running and interrupted polls, to finish them after a restart.</summary>
+    public string CheckpointDirectory => Path.Combine(Directory, "checkpoints");
+
     public static AgentState Open(string directory)
     {
         System.IO.Directory.CreateDirectory(directory);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using PortWarden.Agent;
 using PortWarden.Agent.Delivery;
@@ -14,7 +15,7 @@ internal sealed class TestAgent : IAsyncDisposable
     private readonly AgentRunner runner;
     private readonly AgentMetrics metrics;
 
-    public TestAgent(Uri hub, EnrolResponse identity)
+    public TestAgent(Uri hub, EnrolResponse identity, ILoggerFactory? loggers = null)
     {
         var state = AgentState.Open(directory.FullName);
         state.SaveIdentity(new AgentIdentity(hub, identity.AgentId, identity.Credential));
@@ -23,10 +24,12 @@ internal sealed class TestAgent : IAsyncDisposable
         metrics = new AgentMetrics(() => outbox.Count);
         connection = new HttpHubConnection(hub, identity.Credential);
         runner = new AgentRunner(connection, state, Outbox, new PollExecutor(TimeProvider.System, new SystemHostResolver(), metrics), TimeProvider.System,
-            new AgentOptions { RefreshInterval = TimeSpan.FromSeconds(1), ShardPollInterval = TimeSpan.FromMilliseconds(500) }, NullLoggerFactory.Instance);
+            new AgentOptions { RefreshInterval = TimeSpan.FromSeconds(1), ShardPollInterval = TimeSpan.FromMilliseconds(500) }, loggers ?? NullLoggerFactory.Instance);
     }
 
     public Outbox Outbox { get; }
+
+    public string DataDirectory => directory.FullName;
 
     public Task StartAsync() => runner.StartAsync(CancellationToken.None);
 

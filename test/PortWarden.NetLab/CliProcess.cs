@@ -8,6 +8,7 @@ public static partial class CliProcess
 {
     public const int SigInt = 2;
     public const int SigKill = 9;
+    public const int SigTerm = 15;
 
     public static Process Start(params string[] args)
     {

@@ -46,6 +46,23 @@ public sealed class LabUdpTests(ITestOutputHelper log)
     }
 
     [Fact]
+    public async Task A_scan_under_a_low_probe_rate_finishes_and_every_state_is_exact()
+    {
+        // Slower than one probe per 10 ms: the rate's bucket holds a single round's worth, which rounds must not outgrow.
+        await using var lab = new NetworkLab();
+        var host = await lab.AddHostAsync(cancellationToken: Cancel);
+        var truth = await UdpTruth.BuildAsync(host, lastPort: 40);
+        var sources = await host.AddSourceAddressesAsync(8, cancellationToken: Cancel);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
+        limit.CancelAfter(TimeSpan.FromSeconds(60));
+
+        var result = await UdpScans.RunAsync(host.Address.ToString(), truth.PortSpec, new ScanOptions { SourceAddresses = UdpScans.Sources(sources), RatePerSecond = 20 }, cancellationToken: limit.Token);
+
+        var wrong = truth.Compare(result, host.Address.ToString(), exactReasons: true);
+        Assert.True(wrong.Count == 0, string.Join("\n", wrong));
+    }
+
+    [Fact]
     public async Task IPv6_ports_are_exact_with_IPv6_sources()
     {
         await using var lab = new NetworkLab();

@@ -39,6 +39,10 @@ public sealed class Outbox
         Added?.Invoke(this, EventArgs.Empty);
     }
 
+    /// <summary>Whether a poll is waiting here (its files are named after its id).</summary>
+    public bool Contains(Guid pollId) =>
+        Pending().Any(path => path.EndsWith($"-{pollId:N}.json", StringComparison.Ordinal));
+
     /// <summary>The oldest waiting poll, or null.</summary>
     public (string Path, PollUpload Upload)? Oldest()
     {

@@ -19,6 +19,13 @@ public sealed class TrackerClock(AgentState state, DateTimeOffset agentStarted)
         return ScheduleCalendar.IsDue(ScheduleCalendar.Parse(tracker.Schedule), due, now);
     }
 
+    /// <summary>Notes that an interrupted run of the tracker is being finished: it counts as the run at agent start.</summary>
+    public void Resumed(TrackerAssignment tracker)
+    {
+        ArgumentNullException.ThrowIfNull(tracker);
+        ranSinceStart.Add(tracker.TrackerId);
+    }
+
     /// <summary>Notes that the tracker started a run now, serving any pending request.</summary>
     public void Started(TrackerAssignment tracker, DateTimeOffset now)
     {

@@ -34,7 +34,7 @@ internal static class AgentCommand
             Description = "Serve Prometheus metrics (polls, scan rate, outbox depth) at this address, e.g. http://127.0.0.1:9464/.",
             HelpName = "url",
         };
-        var grace = new Option<int>("--shutdown-grace") { Description = "Seconds a running poll may take to finish when the agent stops (0-3600). Default: 20.", HelpName = "seconds" };
+        var grace = new Option<int>("--shutdown-grace") { Description = "Seconds a running poll may take to finish when the agent stops (0-3600). Default: 20. After it, connect and udp polls are checkpointed and finished at the next start; nmap and local polls are abandoned.", HelpName = "seconds" };
         var command = new Command("agent", "Run an agent: enrol with the hub, run its trackers on their schedules, deliver every poll (queued on disk while the hub is away).");
         foreach (var option in new Option[] { hub, token, dataDir, name, caCert, refresh, maxPolls, grace, metricsUrl })
         {

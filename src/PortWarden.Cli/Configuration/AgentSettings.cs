@@ -40,7 +40,7 @@ internal sealed class AgentSettings
     [Range(1, 64, ErrorMessage = "must be between {1} and {2}")]
     public int MaxPolls { get; set; } = 2;
 
-    [Description("Seconds a running poll may take to finish when the agent stops.")]
+    [Description("Seconds a running poll may take to finish when the agent stops; then connect and udp polls are checkpointed and finished at the next start, others abandoned.")]
     [Flag("--shutdown-grace")]
     [Range(0, 3600, ErrorMessage = "must be between {1} and {2} seconds")]
     public int ShutdownGraceSeconds { get; set; } = 20;

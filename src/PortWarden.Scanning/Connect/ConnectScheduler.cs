@@ -150,8 +150,32 @@ internal sealed class ConnectScheduler
                 break;
             }
 
+            var target = hosts.Current;
+            if (request.Resume is { } resume && resume.IsFinished(target.Address))
+            {
+                // An interrupted run of this scan finished the host; the caller replays its records.
+                CompletedPorts += request.TcpPorts.Count;
+                continue;
+            }
+
+            var decided = request.Resume?.DecidedPorts(target.Address).Values.Where(o => o.Protocol == Protocol.Tcp).ToList() ?? [];
+            var ports = request.TcpPorts;
+            if (decided.Count > 0)
+            {
+                var skip = decided.Select(o => o.Port).ToHashSet();
+                ports = PortSet.Of(ports.Ports().Where(port => !skip.Contains(port)));
+                CompletedPorts += request.TcpPorts.Count - ports.Count;
+            }
+
+            // A port that answered in the interrupted run already showed the host up: no discovery again.
+            var answered = decided.Find(o => o.State is PortState.Open or PortState.Closed);
             var discovery = request.TcpPorts.Ports().Take(1).Concat(DiscoveryPorts).Distinct();
-            var host = new HostRun(hosts.Current, request.TcpPorts, discovery, options.HostDiscovery);
+            var host = new HostRun(target, ports, discovery, options.HostDiscovery && answered is null);
+            if (answered is not null && options.HostDiscovery)
+            {
+                host.MarkUp(answered.State == PortState.Open ? Reasons.SynAck : Reasons.ConnectionRefused);
+            }
+
             active.Add(host);
             if (host.TakeFreshProbe() is { } probe)
             {

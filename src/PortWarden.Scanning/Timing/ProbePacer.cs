@@ -5,6 +5,7 @@ namespace PortWarden.Scanning.Timing;
 /// <summary>Keeps probes under a rate (probes per second); a pacer without a rate lets everything through.</summary>
 internal sealed class ProbePacer : IAsyncDisposable
 {
+    private const int MinBurst = 2;
     private static readonly TimeSpan Period = TimeSpan.FromMilliseconds(10);
     private readonly TokenBucketRateLimiter? limiter;
 
@@ -23,7 +24,8 @@ internal sealed class ProbePacer : IAsyncDisposable
             // Slow rates refill one token per 1/rate seconds; fast ones a batch every 10 ms.
             ReplenishmentPeriod = perPeriod >= 1 ? Period : TimeSpan.FromSeconds(1 / rate),
             TokensPerPeriod = perPeriod >= 1 ? (int)Math.Round(perPeriod) : 1,
-            TokenLimit = Math.Max(1, (int)Math.Round(perPeriod)),
+            // At least two, so that a UDP retry round (a retry and its canary) fits in the bucket at slow rates.
+            TokenLimit = Math.Max(MinBurst, (int)Math.Round(perPeriod)),
             QueueLimit = int.MaxValue,
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
             AutoReplenishment = true,
@@ -51,6 +53,9 @@ internal sealed class ProbePacer : IAsyncDisposable
         using var lease = limiter.AttemptAcquire(1);
         return lease.IsAcquired;
     }
+
+    /// <summary>Probes that may go now without waiting (all of them without a rate): callers that send in rounds size them by it.</summary>
+    public int Available => limiter is null ? int.MaxValue : (int)Math.Min(int.MaxValue, limiter.GetStatistics()?.CurrentAvailablePermits ?? 0);
 
     /// <summary>True when a rate is set, so callers that poll should poll often.</summary>
     public bool IsLimited => limiter is not null;

@@ -216,7 +216,8 @@ internal sealed partial class UdpScheduler
     private ProbeRound? BuildRound(UdpHostRun host, int slot, long now, ProbePacer pacer)
     {
         var tokens = (int)Math.Floor(Math.Min(host.SourceBudgets[slot].Available(now), host.GlobalBudget.Available(now)));
-        var room = options.Concurrency - InFlight;
+        // A round goes out whole or not at all: never larger than the user's --rate lets go at once, or it would never go.
+        var room = Math.Min(options.Concurrency - InFlight, pacer.Available);
         var probes = new List<UdpProbe>();
         var charged = 0;
         if (host.Retries.Count > 0)
