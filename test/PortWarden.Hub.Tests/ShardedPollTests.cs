@@ -10,7 +10,7 @@ using PortWarden.NetLab;
 
 namespace PortWarden.Hub.Tests;
 
-/// <summary>`portwarden serve` and two `portwarden agent` processes sharing a sharded network poll.</summary>
+/// <summary>`portwarden serve` (one, or two on one PostgreSQL database) and two `portwarden agent` processes sharing a sharded network poll.</summary>
 [Collection(NetworkLabTests.Name)]
 public sealed class ShardedPollTests
 {
@@ -89,6 +89,99 @@ public sealed class ShardedPollTests
             SqliteConnection.ClearAllPools();
             directory.Delete(recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task Two_hubs_on_one_PostgreSQL_database_share_agents_devices_and_a_sharded_poll()
+    {
+        var server = Environment.GetEnvironmentVariable("PORTWARDEN_TEST_POSTGRES");
+        Assert.False(string.IsNullOrEmpty(server), "PORTWARDEN_TEST_POSTGRES is not set: export PORTWARDEN_TEST_POSTGRES=\"$(test/postgres.sh start)\"");
+        var name = $"portwarden_hubs_{Guid.NewGuid():N}";
+        await PostgresAsync(server, $"CREATE DATABASE \"{name}\"");
+        await using var lab = new NetworkLab();
+        var host = await lab.AddHostAsync(new LabHostOptions { LiveHosts = [3, 20, 40, 60] }, Cancel);
+        host.Listen(7);
+        var directory = Directory.CreateTempSubdirectory("portwarden-two-hubs-");
+        var database = new Npgsql.NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
+        var processes = new List<Process>();
+        try
+        {
+            // Both hubs start at once on an empty database: one migrates it, the other waits for it.
+            var hubs = new List<HttpClient>();
+            foreach (var hub in new[] { "a", "b" })
+            {
+                var url = $"http://127.0.0.1:{FreePort()}/";
+                processes.Add(CliProcess.StartLogged(Path.Combine(directory.FullName, $"hub-{hub}.log"),
+                    "serve", "--db", database, "--urls", url.TrimEnd('/'), "--data-dir", Path.Combine(directory.FullName, $"hub-{hub}"),
+                    "--no-local-agent", "--shard-lease", "5", "--admin-key", AdminKey));
+                var client = new HttpClient { BaseAddress = new Uri(url) };
+                client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
+                hubs.Add(client);
+            }
+
+            foreach (var hub in hubs)
+            {
+                await Waiting.UntilAsync(async () => await Healthy(hub), TimeSpan.FromSeconds(60), $"hub {hub.BaseAddress} to start");
+            }
+
+            // Each agent enrols with a token from the other hub and talks to its own: tokens, credentials and trackers are the database's.
+            var agentIds = new List<long>();
+            foreach (var (agent, index) in new[] { ("east", 0), ("west", 1) })
+            {
+                var token = await Post(hubs[1 - index], "api/v1/enrollment-tokens", new { note = agent });
+                processes.Add(CliProcess.StartLogged(Path.Combine(directory.FullName, $"agent-{agent}.log"),
+                    "agent", "--hub", hubs[index].BaseAddress!.ToString(), "--token", token.GetProperty("token").GetString()!,
+                    "--data-dir", Path.Combine(directory.FullName, agent), "--name", agent, "--refresh", "1"));
+                await Waiting.UntilAsync(async () => (await Get(hubs[1 - index], "api/v1/agents")).EnumerateArray().Any(a => a.GetProperty("name").GetString() == agent),
+                    TimeSpan.FromSeconds(60), $"agent {agent} to enrol");
+                agentIds.Add((await Get(hubs[0], "api/v1/agents")).EnumerateArray().Single(a => a.GetProperty("name").GetString() == agent).GetProperty("id").GetInt64());
+            }
+
+            var device = (await Post(hubs[0], "api/v1/devices", new { name = "lan", kind = "network", targets = host.Range(1, 64), agentIds }))
+                .GetProperty("id").GetInt64();
+            var tracker = (await Post(hubs[0], "api/v1/trackers", new
+            {
+                deviceId = device,
+                name = "tcp",
+                mode = "network",
+                ports = "1-20",
+                shardSize = 16,
+                options = new { noDiscovery = true, timeoutMs = 1000 },
+            })).GetProperty("id").GetInt64();
+            Assert.Equal(HttpStatusCode.Accepted, (await hubs[1].PostAsync($"api/v1/trackers/{tracker}/run", null, Cancel)).StatusCode);
+
+            await Waiting.UntilAsync(async () => (await Get(hubs[1], $"api/v1/devices/{device}/polls")).EnumerateArray().Any(p => !p.GetProperty("running").GetBoolean()),
+                TimeSpan.FromSeconds(120), "the sharded poll to complete");
+            foreach (var hub in hubs)
+            {
+                var poll = (await Get(hub, $"api/v1/devices/{device}/polls"))[0];
+                Assert.Equal((64, 4L, (string?)null), (poll.GetProperty("hostsScanned").GetInt32(), poll.GetProperty("open").GetInt64(), poll.GetProperty("error").GetString()));
+                var baseline = await Get(hub, $"api/v1/devices/{device}/baseline");
+                Assert.Equal(4, baseline.EnumerateArray().Count(h => h.GetProperty("ports").EnumerateArray().Any(p => p.GetProperty("port").GetInt32() == 7)));
+            }
+
+            hubs.ForEach(hub => hub.Dispose());
+        }
+        finally
+        {
+            foreach (var process in processes.Where(p => !p.HasExited))
+            {
+                CliProcess.Signal(process, CliProcess.SigInt);
+                await process.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30), CancellationToken.None);
+            }
+
+            processes.ForEach(p => p.Dispose());
+            directory.Delete(recursive: true);
+            await PostgresAsync(server!, $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+        }
+    }
+
+    private static async Task PostgresAsync(string server, string sql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(server);
+        await connection.OpenAsync(Cancel);
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(Cancel);
     }
 
     private static async Task<bool> Healthy(HttpClient client)
