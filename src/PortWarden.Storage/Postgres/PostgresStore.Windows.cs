@@ -1,3 +1,4 @@
+using Npgsql;
 using PortWarden.Core.Tracking;
 
 namespace PortWarden.Storage.Postgres;
@@ -14,14 +15,7 @@ public sealed partial class PostgresStore
             RETURNING id
             """);
         var created = PostgresValues.Instant(window.CreatedAt == default ? DateTimeOffset.UtcNow : window.CreatedAt);
-        command.Add("device", window.DeviceId);
-        command.Add("targets", window.Targets);
-        command.Add("ports", window.Ports);
-        command.Add("exclude", window.ExcludePorts);
-        command.Add("from", window.From);
-        command.Add("to", window.To);
-        command.Add("reference", window.Reference);
-        command.Add("description", window.Description);
+        AddWindowParameters(command, window);
         command.Add("created", created);
         var id = (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         return window with { Id = id, CreatedAt = created };
@@ -68,14 +62,7 @@ public sealed partial class PostgresStore
             WHERE id = @id AND removed_at IS NULL
             """);
         command.Add("id", window.Id);
-        command.Add("device", window.DeviceId);
-        command.Add("targets", window.Targets);
-        command.Add("ports", window.Ports);
-        command.Add("exclude", window.ExcludePorts);
-        command.Add("from", window.From);
-        command.Add("to", window.To);
-        command.Add("reference", window.Reference);
-        command.Add("description", window.Description);
+        AddWindowParameters(command, window);
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
@@ -88,5 +75,18 @@ public sealed partial class PostgresStore
         command.Add("now", DateTimeOffset.UtcNow);
         command.Add("id", id);
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    /// <summary>The window's definition, as both inserting and updating write it.</summary>
+    private static void AddWindowParameters(NpgsqlCommand command, ChangeWindow window)
+    {
+        command.Add("device", window.DeviceId);
+        command.Add("targets", window.Targets);
+        command.Add("ports", window.Ports);
+        command.Add("exclude", window.ExcludePorts);
+        command.Add("from", window.From);
+        command.Add("to", window.To);
+        command.Add("reference", window.Reference);
+        command.Add("description", window.Description);
     }
 }

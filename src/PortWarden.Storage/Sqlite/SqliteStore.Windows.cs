@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using PortWarden.Core.Tracking;
 using static PortWarden.Storage.StoredValues;
 
@@ -15,14 +16,7 @@ public sealed partial class SqliteStore
             RETURNING id
             """);
         var created = window.CreatedAt == default ? DateTimeOffset.UtcNow : window.CreatedAt;
-        command.Parameters.AddWithValue("$device", ToDb(window.DeviceId));
-        command.Parameters.AddWithValue("$targets", ToDb(window.Targets));
-        command.Parameters.AddWithValue("$ports", ToDb(window.Ports));
-        command.Parameters.AddWithValue("$exclude", ToDb(window.ExcludePorts));
-        command.Parameters.AddWithValue("$from", ToUnixMs(window.From));
-        command.Parameters.AddWithValue("$to", ToUnixMs(window.To));
-        command.Parameters.AddWithValue("$reference", ToDb(window.Reference));
-        command.Parameters.AddWithValue("$description", ToDb(window.Description));
+        AddWindowParameters(command, window);
         command.Parameters.AddWithValue("$created", ToUnixMs(created));
         var id = (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         return window with { Id = id, CreatedAt = FromUnixMs(ToUnixMs(created)) };
@@ -70,14 +64,7 @@ public sealed partial class SqliteStore
             WHERE id = $id AND removed_at IS NULL
             """);
         command.Parameters.AddWithValue("$id", window.Id);
-        command.Parameters.AddWithValue("$device", ToDb(window.DeviceId));
-        command.Parameters.AddWithValue("$targets", ToDb(window.Targets));
-        command.Parameters.AddWithValue("$ports", ToDb(window.Ports));
-        command.Parameters.AddWithValue("$exclude", ToDb(window.ExcludePorts));
-        command.Parameters.AddWithValue("$from", ToUnixMs(window.From));
-        command.Parameters.AddWithValue("$to", ToUnixMs(window.To));
-        command.Parameters.AddWithValue("$reference", ToDb(window.Reference));
-        command.Parameters.AddWithValue("$description", ToDb(window.Description));
+        AddWindowParameters(command, window);
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
@@ -88,5 +75,18 @@ public sealed partial class SqliteStore
         command.Parameters.AddWithValue("$now", ToUnixMs(DateTimeOffset.UtcNow));
         command.Parameters.AddWithValue("$id", id);
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    /// <summary>The window's definition, as both inserting and updating write it.</summary>
+    private static void AddWindowParameters(SqliteCommand command, ChangeWindow window)
+    {
+        command.Parameters.AddWithValue("$device", ToDb(window.DeviceId));
+        command.Parameters.AddWithValue("$targets", ToDb(window.Targets));
+        command.Parameters.AddWithValue("$ports", ToDb(window.Ports));
+        command.Parameters.AddWithValue("$exclude", ToDb(window.ExcludePorts));
+        command.Parameters.AddWithValue("$from", ToUnixMs(window.From));
+        command.Parameters.AddWithValue("$to", ToUnixMs(window.To));
+        command.Parameters.AddWithValue("$reference", ToDb(window.Reference));
+        command.Parameters.AddWithValue("$description", ToDb(window.Description));
     }
 }

@@ -16,28 +16,31 @@ export async function api(path, { method = 'GET', body } = {}) {
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET') headers['X-CSRF-TOKEN'] = csrfToken;
-  const response = await fetch(`/api/v1/${path}`, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-    credentials: 'same-origin',
-  });
+  const response = await send(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  return parse(await response.text());
+}
+
+/**
+ * Calls /api/v1/PATH with the session and answers the response when it is a success: a 401 sends the browser to log
+ * in again and come back here; any other refusal throws an ApiError with the API's problem details.
+ */
+export async function send(path, init = {}) {
+  const response = await fetch(`/api/v1/${path}`, { ...init, credentials: 'same-origin' });
   if (response.status === 401) {
-    // The session ended: log in again and come back here.
     location.assign(`/login?ReturnUrl=${encodeURIComponent(location.pathname + location.search)}`);
     throw new ApiError(401, { title: 'Your session has ended.' });
   }
-  const text = await response.text();
-  let data = null;
-  if (text) {
-    try {
-      data = JSON.parse(text);
-    } catch {
-      data = { title: text };
-    }
+  if (!response.ok) throw new ApiError(response.status, parse(await response.text()));
+  return response;
+}
+
+function parse(text) {
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { title: text };
   }
-  if (!response.ok) throw new ApiError(response.status, data);
-  return data;
 }
 
 /** Query text from an object, leaving out empty values; arrays become repeated keys. */

@@ -1,4 +1,4 @@
-import { api, query, ApiError } from '../api.js';
+import { api, send, query, ApiError } from '../api.js';
 import { h, replace, announce } from '../dom.js';
 import { field, showErrors, clearErrors, errorSummary, text } from '../forms.js';
 
@@ -41,14 +41,13 @@ async function download(form) {
   button.disabled = true;
   try {
     const params = { device: text(form, 'device'), from: text(form, 'from'), to: text(form, 'to'), format: text(form, 'format') };
-    const response = await fetch(`/api/v1/reports?${query(params)}`, { credentials: 'same-origin' });
-    if (response.status === 401) {
-      location.assign(`/login?ReturnUrl=${encodeURIComponent(location.pathname)}`);
-      return;
-    }
-    if (!response.ok) {
-      const problem = await response.json().catch(() => null);
-      showErrors(form, new ApiError(response.status, problem));
+    let response;
+    try {
+      response = await send(`reports?${query(params)}`);
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      // A 401 is on its way to the login page already.
+      if (error.status !== 401) showErrors(form, error);
       return;
     }
     const name = /filename="?([^";]+)"?/.exec(response.headers.get('Content-Disposition') ?? '')?.[1] ?? `portwarden-report.${params.format}`;
