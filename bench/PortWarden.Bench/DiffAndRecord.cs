@@ -18,12 +18,12 @@ internal static class DiffAndRecord
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var hosts = int.Parse(Option(args, "--hosts") ?? "10000", CultureInfo.InvariantCulture);
-        var perHost = int.Parse(Option(args, "--ports-per-host") ?? "100", CultureInfo.InvariantCulture);
+        var hosts = int.Parse(BenchArgs.Option(args, "--hosts") ?? "10000", CultureInfo.InvariantCulture);
+        var perHost = int.Parse(BenchArgs.Option(args, "--ports-per-host") ?? "100", CultureInfo.InvariantCulture);
         Console.WriteLine($"{hosts:N0} hosts x {perHost} open ports = {(long)hosts * perHost:N0} observations per poll");
         Console.WriteLine($"{"store / poll",-40} {"load",9} {"diff",9} {"record",9} {"events",8} {"peak MB",8}");
         await ScratchStores.SqliteAsync(store => PollTwiceAsync(store, "sqlite", hosts, perHost)).ConfigureAwait(false);
-        if (Option(args, "--postgres") is { } admin)
+        if (BenchArgs.Option(args, "--postgres") is { } admin)
         {
             await ScratchStores.PostgresAsync(admin, store => PollTwiceAsync(store, "postgresql", hosts, perHost)).ConfigureAwait(false);
         }
@@ -81,11 +81,5 @@ internal static class DiffAndRecord
 
             yield return new HostReport(target, HostState.Up, Reasons.SynAck, new PortCounts(perHost, 1024 - perHost, 0));
         }
-    }
-
-    private static string? Option(string[] args, string name)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
     }
 }

@@ -15,8 +15,8 @@ internal static class DiffVersusNdiff
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var portwarden = Option(args, "--portwarden") ?? throw new ArgumentException("--portwarden PATH is required");
-        var ndiff = Option(args, "--ndiff") ?? "ndiff";
+        var portwarden = BenchArgs.Option(args, "--portwarden") ?? throw new ArgumentException("--portwarden PATH is required");
+        var ndiff = BenchArgs.Option(args, "--ndiff") ?? "ndiff";
         var work = Directory.CreateTempSubdirectory("portwarden-diff-bench-");
         Console.WriteLine($"{"scenario",-28} {"portwarden",12} {"ndiff",12} {"ratio",6} {"pw memory",10} {"ndiff memory",13}  same hosts changed");
         var allSame = true;
@@ -108,10 +108,4 @@ internal static class DiffVersusNdiff
         XDocument.Parse(xml).Descendants("hostdiff")
             .Select(diff => diff.Descendants("address").First(a => a.Attribute("addrtype")?.Value == "ipv4").Attribute("addr")!.Value)
             .ToHashSet();
-
-    private static string? Option(string[] args, string name)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
-    }
 }

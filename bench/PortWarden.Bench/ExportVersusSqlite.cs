@@ -21,9 +21,9 @@ internal static class ExportVersusSqlite
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var portwarden = Option(args, "--portwarden") ?? throw new ArgumentException("--portwarden PATH is required");
-        var hosts = int.Parse(Option(args, "--hosts") ?? "20000", CultureInfo.InvariantCulture);
-        var polls = int.Parse(Option(args, "--polls") ?? "50", CultureInfo.InvariantCulture);
+        var portwarden = BenchArgs.Option(args, "--portwarden") ?? throw new ArgumentException("--portwarden PATH is required");
+        var hosts = int.Parse(BenchArgs.Option(args, "--hosts") ?? "20000", CultureInfo.InvariantCulture);
+        var polls = int.Parse(BenchArgs.Option(args, "--polls") ?? "50", CultureInfo.InvariantCulture);
         var directory = Directory.CreateTempSubdirectory("portwarden-bench-export-");
         try
         {
@@ -104,11 +104,5 @@ internal static class ExportVersusSqlite
 
             yield return new HostReport(target, HostState.Up, Reasons.SynAck, new PortCounts(sixthOpen ? 6 : 5, sixthOpen ? 1018 : 1019, 0));
         }
-    }
-
-    private static string? Option(string[] args, string name)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
     }
 }

@@ -28,14 +28,14 @@ internal static class HubIngestion
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var polls = int.Parse(Option(args, "--polls") ?? "200", CultureInfo.InvariantCulture);
-        var hosts = int.Parse(Option(args, "--hosts") ?? "20", CultureInfo.InvariantCulture);
+        var polls = int.Parse(BenchArgs.Option(args, "--polls") ?? "200", CultureInfo.InvariantCulture);
+        var hosts = int.Parse(BenchArgs.Option(args, "--hosts") ?? "20", CultureInfo.InvariantCulture);
         Console.WriteLine($"each poll: {hosts} hosts x 50 open ports of T:1-1024, 5 ports changed per host; {polls} polls per agent");
         Console.WriteLine($"{"store",-12} {"agents",6} {"polls/s",9} {"events/s",9} {"ms/upload",10} {"ms diff+record",15} {"share",6}");
         foreach (var agents in new[] { 1, 4 })
         {
             await ScratchStores.SqliteAsync(store => MeasureAsync(store, "sqlite", agents, polls, hosts)).ConfigureAwait(false);
-            if (Option(args, "--postgres") is { } admin)
+            if (BenchArgs.Option(args, "--postgres") is { } admin)
             {
                 await ScratchStores.PostgresAsync(admin, store => MeasureAsync(store, "postgresql", agents, polls, hosts)).ConfigureAwait(false);
             }
@@ -114,12 +114,6 @@ internal static class HubIngestion
             var text = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
             return response.IsSuccessStatusCode ? JsonDocument.Parse(text).RootElement.Clone() : throw new InvalidOperationException(text);
         }
-    }
-
-    private static string? Option(string[] args, string name)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
     }
 
     /// <summary>Sums the hub's ingestion_duration measurements (diff and record of each upload) while it lives.</summary>

@@ -25,8 +25,8 @@ internal static partial class LocalVersusSs
             throw new ArgumentException("--portwarden [LABEL=]PATH is required");
         }
 
-        var runs = int.Parse(Option(args, "--runs") ?? "5", CultureInfo.InvariantCulture);
-        var wanted = int.Parse(Option(args, "--sockets") ?? "20000", CultureInfo.InvariantCulture);
+        var runs = int.Parse(BenchArgs.Option(args, "--runs") ?? "5", CultureInfo.InvariantCulture);
+        var wanted = int.Parse(BenchArgs.Option(args, "--sockets") ?? "20000", CultureInfo.InvariantCulture);
         var work = Directory.CreateTempSubdirectory("portwarden-bench-");
         var holders = new List<Process>();
         try
@@ -197,11 +197,5 @@ internal static partial class LocalVersusSs
                 yield return args[i + 1];
             }
         }
-    }
-
-    private static string? Option(string[] args, string name)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
     }
 }

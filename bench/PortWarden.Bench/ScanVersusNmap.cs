@@ -16,8 +16,8 @@ internal static class ScanVersusNmap
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var portwarden = Option(args, "--portwarden") ?? throw new ArgumentException("--portwarden PATH is required");
-        var runs = int.Parse(Option(args, "--runs") ?? "5", CultureInfo.InvariantCulture);
+        var portwarden = BenchArgs.Option(args, "--portwarden") ?? throw new ArgumentException("--portwarden PATH is required");
+        var runs = int.Parse(BenchArgs.Option(args, "--runs") ?? "5", CultureInfo.InvariantCulture);
         var work = Directory.CreateTempSubdirectory("portwarden-bench-");
         await using var lab = new NetworkLab();
 
@@ -94,10 +94,4 @@ internal static class ScanVersusNmap
                 .Where(port => port.Element("state")?.Attribute("state")?.Value == "open")
                 .Select(port => $"{host.Element("address")!.Attribute("addr")!.Value}:{port.Attribute("portid")!.Value}"))
             .ToHashSet();
-
-    private static string? Option(string[] args, string name)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
-    }
 }

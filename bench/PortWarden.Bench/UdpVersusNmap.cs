@@ -22,8 +22,8 @@ internal static class UdpVersusNmap
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var portwarden = Option(args, "--portwarden") ?? throw new ArgumentException("--portwarden PATH is required");
-        var sourceCount = int.Parse(Option(args, "--sources") ?? "256", CultureInfo.InvariantCulture);
+        var portwarden = BenchArgs.Option(args, "--portwarden") ?? throw new ArgumentException("--portwarden PATH is required");
+        var sourceCount = int.Parse(BenchArgs.Option(args, "--sources") ?? "256", CultureInfo.InvariantCulture);
         var skipNmap = args.Contains("--skip-nmap");
         var skipFull = args.Contains("--skip-full");
         var work = Directory.CreateTempSubdirectory("portwarden-udp-bench-");
@@ -195,11 +195,5 @@ internal static class UdpVersusNmap
         response[1] = 3;
         BinaryPrimitives.WriteUInt64BigEndian(response.AsSpan(24), BinaryPrimitives.ReadUInt64BigEndian(request.AsSpan(40)));
         return response;
-    }
-
-    private static string? Option(string[] args, string name)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
     }
 }
