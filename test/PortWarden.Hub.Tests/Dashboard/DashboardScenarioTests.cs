@@ -210,26 +210,30 @@ public sealed partial class DashboardScenarioTests
 
     private static async Task<string[]> DownloadAsync(IPage page, string format)
     {
-        var download = await page.RunAndWaitForDownloadAsync(() => page.Locator($"[data-export={format}]").ClickAsync());
-        Assert.EndsWith("." + format, download.SuggestedFilename, StringComparison.Ordinal);
-        var path = Path.Combine(Browser.ArtifactDirectory, "exports", "events." + format);
-        await download.SaveAsAsync(path);
+        var path = await SaveDownloadAsync(page, () => page.Locator($"[data-export={format}]").ClickAsync(), "events." + format);
         return (await File.ReadAllLinesAsync(path, Cancel)).Where(line => line.Length > 0).ToArray();
     }
 
     /// <summary>Downloads the HTML report and reads the change rows of the device's section: "type protocol/port classification reference".</summary>
     private static async Task<string[]> ReportChangesAsync(IPage page, ILocator form, string device)
     {
-        var download = await page.RunAndWaitForDownloadAsync(() => form.GetByRole(AriaRole.Button, new() { Name = "Download report" }).ClickAsync());
-        Assert.EndsWith(".html", download.SuggestedFilename, StringComparison.Ordinal);
-        var path = Path.Combine(Browser.ArtifactDirectory, "exports", "report.html");
-        await download.SaveAsAsync(path);
+        var path = await SaveDownloadAsync(page, () => form.GetByRole(AriaRole.Button, new() { Name = "Download report" }).ClickAsync(), "report.html");
         // The report is XHTML, so an XML reader takes it apart.
         var html = XDocument.Load(path);
         var section = html.Descendants().Single(e => e.Name.LocalName == "section" && (string?)e.Attribute("data-device") == device);
         var table = section.Descendants().Single(e => e.Name.LocalName == "table" && ((string?)e.Attribute("class") ?? "").Split(' ').Contains("changes"));
         return table.Descendants().Where(e => e.Name.LocalName == "tbody").Elements().Select(row => row.Elements().Select(cell => cell.Value).ToArray())
             .Select(r => $"{r[1]} {r[3]} {r[5]} {r[6]}").ToArray();
+    }
+
+    /// <summary>Clicks what starts a download, checks the file is named with the expected extension, and keeps it among the test artifacts.</summary>
+    private static async Task<string> SaveDownloadAsync(IPage page, Func<Task> click, string fileName)
+    {
+        var download = await page.RunAndWaitForDownloadAsync(click);
+        Assert.EndsWith(Path.GetExtension(fileName), download.SuggestedFilename, StringComparison.Ordinal);
+        var path = Path.Combine(Browser.ArtifactDirectory, "exports", fileName);
+        await download.SaveAsAsync(path);
+        return path;
     }
 
     [GeneratedRegex("/login\\?ReturnUrl=")]
