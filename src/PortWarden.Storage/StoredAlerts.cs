@@ -3,11 +3,9 @@ using PortWarden.Core.Tracking;
 
 namespace PortWarden.Storage;
 
-/// <summary>How both stores keep alert rules (the rule's JSON, less its id and creation time) and delivery states.</summary>
+/// <summary>How both stores read back alert rules (kept as <see cref="AlertRuleDocument.Definition"/>) and delivery states.</summary>
 internal static class StoredAlerts
 {
-    public static string Definition(AlertRule rule) => AlertRuleDocument.Serialize(rule with { Id = 0, CreatedAt = default });
-
     public static AlertRule Rule(long id, string definition, DateTimeOffset createdAt) =>
         AlertRuleDocument.Deserialize(definition) with { Id = id, CreatedAt = createdAt };
 

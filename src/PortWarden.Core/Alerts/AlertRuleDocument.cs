@@ -70,5 +70,12 @@ public static class AlertRuleDocument
     /// <summary>A rule as JSON (what the store keeps and `alerts list --format json` prints).</summary>
     public static string Serialize(AlertRule rule) => JsonSerializer.Serialize(rule, Options);
 
+    /// <summary>What a rule says, without its identity (id, creation time): what stores keep, and what tells two rules apart.</summary>
+    public static string Definition(AlertRule rule)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        return Serialize(rule with { Id = 0, CreatedAt = default });
+    }
+
     public static AlertRule Deserialize(string json) => JsonSerializer.Deserialize<AlertRule>(json, Options) ?? throw new FormatException("a stored rule is null");
 }

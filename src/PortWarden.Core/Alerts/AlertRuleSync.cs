@@ -23,7 +23,7 @@ public static class AlertRuleSync
                 await store.AddAlertRuleAsync(rule with { Id = 0, CreatedAt = now }, cancellationToken).ConfigureAwait(false);
                 created++;
             }
-            else if (Definition(existing) != Definition(rule))
+            else if (AlertRuleDocument.Definition(existing) != AlertRuleDocument.Definition(rule))
             {
                 await store.UpdateAlertRuleAsync(rule with { Id = existing.Id, CreatedAt = existing.CreatedAt }, cancellationToken).ConfigureAwait(false);
                 updated++;
@@ -36,6 +36,4 @@ public static class AlertRuleSync
 
         return new AlertRuleSyncResult(created, updated, unchanged);
     }
-
-    private static string Definition(AlertRule rule) => AlertRuleDocument.Serialize(rule with { Id = 0, CreatedAt = default });
 }

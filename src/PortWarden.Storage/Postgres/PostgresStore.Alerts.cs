@@ -16,7 +16,7 @@ public sealed partial class PostgresStore
         await using var command = Command(connection, "INSERT INTO alert_rules (name, definition, created_at) VALUES (@name, @definition, @created) RETURNING id");
         var created = PostgresValues.Instant(rule.CreatedAt == default ? DateTimeOffset.UtcNow : rule.CreatedAt);
         command.Add("name", rule.Name);
-        command.AddJson("definition", StoredAlerts.Definition(rule));
+        command.AddJson("definition", AlertRuleDocument.Definition(rule));
         command.Add("created", created);
         try
         {
@@ -39,7 +39,7 @@ public sealed partial class PostgresStore
             """);
         command.Add("id", rule.Id);
         command.Add("name", rule.Name);
-        command.AddJson("definition", StoredAlerts.Definition(rule));
+        command.AddJson("definition", AlertRuleDocument.Definition(rule));
         try
         {
             return (await ReadRulesAsync(command, cancellationToken).ConfigureAwait(false)).SingleOrDefault();

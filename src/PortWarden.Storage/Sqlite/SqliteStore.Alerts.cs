@@ -19,7 +19,7 @@ public sealed partial class SqliteStore
             """);
         var created = FromUnixMs(ToUnixMs(rule.CreatedAt == default ? DateTimeOffset.UtcNow : rule.CreatedAt));
         command.Parameters.AddWithValue("$name", rule.Name);
-        command.Parameters.AddWithValue("$definition", StoredAlerts.Definition(rule));
+        command.Parameters.AddWithValue("$definition", AlertRuleDocument.Definition(rule));
         command.Parameters.AddWithValue("$created", ToUnixMs(created));
         try
         {
@@ -42,7 +42,7 @@ public sealed partial class SqliteStore
             """);
         command.Parameters.AddWithValue("$id", rule.Id);
         command.Parameters.AddWithValue("$name", rule.Name);
-        command.Parameters.AddWithValue("$definition", StoredAlerts.Definition(rule));
+        command.Parameters.AddWithValue("$definition", AlertRuleDocument.Definition(rule));
         try
         {
             return (await ReadRulesAsync(command, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
