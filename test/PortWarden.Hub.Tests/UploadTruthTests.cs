@@ -133,6 +133,27 @@ public sealed class UploadTruthTests
         Assert.Equal(("complete", 8), (second.GetProperty("outcome").GetString(), second.GetProperty("hostsScanned").GetInt32()));
     }
 
+    [Fact]
+    public async Task On_a_self_scan_device_interface_addresses_coming_and_going_are_no_host_events()
+    {
+        await using var hub = await TestHub.StartAsync(cancellationToken: Cancel);
+        var identity = await hub.EnrolAsync("self");
+        var device = (await hub.PostAsync<JsonElement>("api/v1/devices", new { name = "this-machine", kind = "self", agentIds = new[] { identity.AgentId } }))
+            .GetProperty("id").GetInt64();
+        var tracker = await hub.TrackerAsync(device, "local", new { engine = "local", mode = "self" });
+        using var agent = AgentClient(hub, identity);
+        var now = DateTimeOffset.UtcNow;
+        PollUpload SelfScan(int minutesAgo, params HostUpload[] hosts) => Poll(tracker, now.AddMinutes(-minutesAgo), null, hosts) with { Engine = "local" };
+
+        await UploadAsync(agent, SelfScan(30, Up("0.0.0.0", 22), Up("127.0.0.1")));
+        await UploadAsync(agent, SelfScan(20, Up("0.0.0.0", 22), Up("127.0.0.1"), Up("127.0.0.2"), Up("127.0.0.3", 143)));
+        await UploadAsync(agent, SelfScan(10, Up("0.0.0.0", 22), Up("127.0.0.1")));
+
+        // A new address is no host-up and one that went away no host-down; a socket bound to a new address opened,
+        // and closed when its address went away.
+        Assert.Equal(["port-opened 127.0.0.3 143", "port-closed 127.0.0.3 143"], await ChangesAsync(hub, device, withHost: true));
+    }
+
     private static async Task RunShardedPollAsync(TestHub hub, HttpClient agent, long tracker, long device, Func<string, HostUpload[]?> scan)
     {
         var before = (await hub.GetAsync($"api/v1/devices/{device}/polls")).GetArrayLength();

@@ -38,6 +38,7 @@ public sealed class PollDiff
     private readonly List<(string, PortKey)> removedPorts = [];
     private readonly List<TrackEvent> changes = [];
     private readonly AddressRanges.Builder decided = new();
+    private readonly HashSet<string> reported = [];
     private readonly Lazy<TargetSpec?> legacyTargets;
     private readonly bool late;
     private bool anyUndecided;
@@ -85,6 +86,11 @@ public sealed class PollDiff
     /// <summary>Ends the poll: the poll record, every event (changes, then baseline and poll-completed) and the baseline changes.</summary>
     public PollResult Finish(DateTimeOffset finishedAt, string engine, string? error)
     {
+        if (SelfScan && !late && error is null && hostsUp > 0)
+        {
+            CloseSocketsOfVanishedAddresses();
+        }
+
         var hosts = hostsUp + hostsDown;
         var counts = new PollCounts(hosts, hostsUp, hostsDown, context.PortsRequested * hosts, open, closed, filtered, changes.Count);
         var outcome = PollOutcomeNames.Of(hosts, anyUndecided, error);
@@ -123,6 +129,7 @@ public sealed class PollDiff
         var before = baseline.Hosts.GetValueOrDefault(address);
         var now = context.ObservedAt ?? context.Time.GetUtcNow();
         anyUndecided |= report.Undecided.Count > 0;
+        reported.Add(address);
         if (report.State == HostState.Down)
         {
             hostsDown++;
@@ -150,6 +157,22 @@ public sealed class PollDiff
         // bind address is no new host, so its sockets are compared once the device has a baseline.
         var quiet = before is null && (SelfScan ? !Established : !WasDecided(report.Target.Address));
         ComparePorts(host, before, report, seen, now, quiet);
+    }
+
+    /// <summary>
+    /// A complete self-scan read the whole socket table: an address of the baseline it did not report has no sockets
+    /// any more (the interface went away), so the sockets that were bound to it have closed.
+    /// </summary>
+    private void CloseSocketsOfVanishedAddresses()
+    {
+        var now = context.ObservedAt ?? context.Time.GetUtcNow();
+        foreach (var host in baseline.Hosts.Values.Where(host => !reported.Contains(host.Address)))
+        {
+            foreach (var port in host.Ports.Values.Where(port => context.Requested(port.Key)).ToList())
+            {
+                ComparePortSeenNotOpen(host, port, PortState.Closed, null, now);
+            }
+        }
     }
 
     /// <summary>Whether an earlier poll decided the address (a device that predates recorded coverage: any of its targets).</summary>

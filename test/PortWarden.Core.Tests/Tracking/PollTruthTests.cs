@@ -81,10 +81,13 @@ public sealed class PollTruthTests
         var lab = new DiffHarness(kind: DeviceKind.Self);
         lab.Poll(Up("0.0.0.0", 22), Up("127.0.0.1"));
 
-        var second = lab.Poll(Up("0.0.0.0", 22), Up("127.0.0.1"), Up("10.0.0.7"), Up("10.0.0.8", 8443));
+        var second = lab.Poll(Up("0.0.0.0", 22), Up("127.0.0.1"), Up("10.0.0.7"), Up("10.0.0.8", 843));
 
-        // A new interface address is no host-up; a socket bound to it is a port that opened.
-        Assert.Equal(["port-opened 10.0.0.8 8443"], second.ChangeEvents.Select(Describe));
+        var third = lab.Poll(Up("0.0.0.0", 22), Up("127.0.0.1"));
+
+        // A new interface address is no host-up; a socket bound to it is a port that opened, and closed with its address.
+        Assert.Equal(["port-opened 10.0.0.8 843"], second.ChangeEvents.Select(Describe));
+        Assert.Equal(["port-closed 10.0.0.8 843"], third.ChangeEvents.Select(Describe));
     }
 
     [Fact]
