@@ -9,13 +9,14 @@ internal static class CliApp
     public static async Task<int> RunAsync(string[] args, CliStreams streams, TimeProvider time, CancellationToken cancellationToken = default)
     {
         var root = CreateRoot(streams, time);
+        OptionErrors.GuardValidators(root);
         var parseResult = root.Parse(args);
         var configuration = new InvocationConfiguration { Output = streams.Out, Error = streams.Error };
-        if (parseResult.Errors.Count > 0 && parseResult.Action is not System.CommandLine.Help.HelpAction)
+        if ((parseResult.Errors.Count > 0 || OptionErrors.UnknownOptions(parseResult).Count > 0) && parseResult.Action is not System.CommandLine.Help.HelpAction)
         {
-            foreach (var error in parseResult.Errors)
+            foreach (var error in OptionErrors.Describe(parseResult))
             {
-                await streams.Error.WriteLineAsync($"portwarden: {error.Message}").ConfigureAwait(false);
+                await streams.Error.WriteLineAsync($"portwarden: {error}").ConfigureAwait(false);
             }
 
             await streams.Error.WriteLineAsync($"Try '{CommandPath(parseResult)} --help' for usage.").ConfigureAwait(false);

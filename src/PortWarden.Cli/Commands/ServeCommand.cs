@@ -73,6 +73,7 @@ internal static class ServeCommand
                     $"Alert rules from {layers.File}: {applied.Created} created, {applied.Updated} updated, {applied.Unchanged} unchanged.").ConfigureAwait(false);
             }
 
+            ListenCheck.EnsureFree(options.Urls);
             var newKey = await AdminKeys.EnsureAsync(db, options, time, cancellationToken).ConfigureAwait(false);
             var logging = layers.Root.GetSection("Logging");
             await using var app = await HubApp.BuildAsync(options, db, time, builder =>
