@@ -147,7 +147,8 @@ public sealed class ScanCommandTests
     [InlineData(new[] { "scan", "127.0.0.1", "--rate", "0" }, "--rate must be a positive number")]
     [InlineData(new[] { "scan", "127.0.0.1", "--retries", "99" }, "--retries must be between 0 and 50")]
     [InlineData(new[] { "scan", "127.0.0.1", "--engine", "warp" }, "unknown engine 'warp'")]
-    [InlineData(new[] { "scan", "127.0.0.1", "--bogus" }, "invalid target '--bogus' at position 11: a target cannot start with '-'")]
+    [InlineData(new[] { "scan", "127.0.0.1", "--bogus" }, "unknown option '--bogus' for 'scan'")]
+    [InlineData(new[] { "scan", "127.0.0.1", "-x" }, "invalid target '-x' at position 11: a target cannot start with '-'")]
     [InlineData(new[] { "scna", "127.0.0.1" }, "scna")]
     public async Task Bad_input_exits_2_and_names_what_was_wrong(string[] args, string message)
     {
