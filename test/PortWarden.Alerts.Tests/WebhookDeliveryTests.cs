@@ -38,6 +38,7 @@ public sealed class WebhookDeliveryTests
             DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5)));
         Assert.False(WebhookSignature.Verify(Secret, accepted.Header(WebhookSignature.TimestampHeader), accepted.Body, accepted.Header(WebhookSignature.SignatureHeader),
             DateTimeOffset.UtcNow.AddMinutes(10), TimeSpan.FromMinutes(5)), "a replay ten minutes later is refused");
+        Assert.Equal(await OpenSslHmac.WebhookSignatureAsync(Secret, accepted, Cancel), accepted.Header(WebhookSignature.SignatureHeader));
         using var body = JsonDocument.Parse(accepted.Text);
         Assert.Equal(("ops", "lan", 2), (body.RootElement.GetProperty("rule").GetString(), body.RootElement.GetProperty("device").GetString(), body.RootElement.GetProperty("total").GetInt32()));
         Assert.Equal([443, 8443], body.RootElement.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("port").GetInt32()).Order());
