@@ -20,4 +20,16 @@ public static class Stores
 
         return await SqliteStore.OpenAsync(location, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Opens the store for reading only (a SQLite file is opened read-only and never migrated; PostgreSQL as usual).</summary>
+    public static async Task<IPortWardenStore> OpenReadOnlyAsync(string? database, CancellationToken cancellationToken)
+    {
+        var location = StoreLocation.Resolve(database);
+        if (PostgresLocation.Matches(location))
+        {
+            return await PostgresStore.OpenAsync(PostgresLocation.Parse(location), cancellationToken).ConfigureAwait(false);
+        }
+
+        return await SqliteStore.OpenReadOnlyAsync(location, cancellationToken).ConfigureAwait(false);
+    }
 }

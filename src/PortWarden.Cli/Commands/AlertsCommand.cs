@@ -68,7 +68,7 @@ internal static class AlertsCommand
         store.AddTo(command);
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync("alerts list", streams, async () =>
         {
-            await using var db = await store.OpenExistingAsync(parse, cancellationToken).ConfigureAwait(false);
+            await using var db = await store.OpenForReadingAsync(parse, cancellationToken).ConfigureAwait(false);
             var rules = await db.ListAlertRulesAsync(cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(format) == OutputFormat.Json)
             {
@@ -158,7 +158,7 @@ internal static class AlertsCommand
                 wanted = DeliveryStatusNames.TryParse(text, out var parsed) ? parsed : throw new UsageException($"--status '{text}' is not pending, delivered, dead or suppressed");
             }
 
-            await using var db = await store.OpenExistingAsync(parse, cancellationToken).ConfigureAwait(false);
+            await using var db = await store.OpenForReadingAsync(parse, cancellationToken).ConfigureAwait(false);
             var list = await db.ListAlertDeliveriesAsync(wanted, Math.Clamp(parse.GetValue(limit), 1, 10_000), cancellationToken).ConfigureAwait(false);
             var console = Consoles.For(streams.Out, streams.OutIsTerminal);
             if (list.Count == 0)

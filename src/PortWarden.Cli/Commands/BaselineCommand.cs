@@ -24,7 +24,7 @@ internal static class BaselineCommand
         store.AddTo(command);
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync("baseline", streams, async () =>
         {
-            await using var db = await store.OpenExistingAsync(parse, cancellationToken).ConfigureAwait(false);
+            await using var db = await store.OpenForReadingAsync(parse, cancellationToken).ConfigureAwait(false);
             var found = await StoreOption.FindDeviceAsync(db, parse.GetValue(device)!, cancellationToken).ConfigureAwait(false);
             var baseline = await db.LoadBaselineAsync(found, cancellationToken).ConfigureAwait(false);
             var rows = Rows(baseline).ToList();

@@ -18,7 +18,7 @@ internal static class DevicesCommand
         store.AddTo(command);
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync("devices", streams, async () =>
         {
-            await using var db = await store.OpenExistingAsync(parse, cancellationToken).ConfigureAwait(false);
+            await using var db = await store.OpenForReadingAsync(parse, cancellationToken).ConfigureAwait(false);
             var devices = await db.ListDevicesAsync(cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(format) == OutputFormat.Json)
             {

@@ -27,7 +27,7 @@ internal static class EventsCommand
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync("events", streams, async () =>
         {
             var query = filters.Parse(parse, time.GetUtcNow()) with { Limit = parse.GetValue(limit) };
-            await using var db = await store.OpenExistingAsync(parse, cancellationToken).ConfigureAwait(false);
+            await using var db = await store.OpenForReadingAsync(parse, cancellationToken).ConfigureAwait(false);
             query = await filters.WithDeviceAsync(query, parse, db, cancellationToken).ConfigureAwait(false);
             await EventOutputs.WriteAsync(db.QueryEventsAsync(query, cancellationToken), parse.GetValue(format), streams.Out, streams.OutIsTerminal, cancellationToken)
                 .ConfigureAwait(false);

@@ -33,7 +33,7 @@ internal static class ExportCommand
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync("export", streams, async () =>
         {
             var query = filters.Parse(parse, time.GetUtcNow());
-            await using var db = await store.OpenExistingAsync(parse, cancellationToken).ConfigureAwait(false);
+            await using var db = await store.OpenForReadingAsync(parse, cancellationToken).ConfigureAwait(false);
             query = await filters.WithDeviceAsync(query, parse, db, cancellationToken).ConfigureAwait(false);
             await using var sink = OutputSink.Open(parse.GetValue(output), streams.Out);
             var exportFormat = EventExport.TryParse(parse.GetValue(format), out var parsed) ? parsed : ExportFormat.Jsonl;

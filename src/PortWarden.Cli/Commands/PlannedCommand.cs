@@ -77,7 +77,7 @@ internal static class PlannedCommand
         store.AddTo(command);
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync("planned list", streams, async () =>
         {
-            await using var db = await store.OpenExistingAsync(parse, cancellationToken).ConfigureAwait(false);
+            await using var db = await store.OpenForReadingAsync(parse, cancellationToken).ConfigureAwait(false);
             long? deviceId = parse.GetValue(device) is { } name ? (await StoreOption.FindDeviceAsync(db, name, cancellationToken).ConfigureAwait(false)).Id : null;
             var windows = await db.ListChangeWindowsAsync(deviceId, cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(format) == OutputFormat.Json)

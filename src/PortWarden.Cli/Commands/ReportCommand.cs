@@ -50,7 +50,7 @@ internal static class ReportCommand
                 throw new UsageException("--to is before --from");
             }
 
-            await using var db = await store.OpenExistingAsync(parse, cancellationToken).ConfigureAwait(false);
+            await using var db = await store.OpenForReadingAsync(parse, cancellationToken).ConfigureAwait(false);
             var report = await ReportBuilder.BuildAsync(db, names.Length == 0 ? null : names, start, end, now, cancellationToken).ConfigureAwait(false);
             if (path is null or "-")
             {

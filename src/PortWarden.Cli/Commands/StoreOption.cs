@@ -32,6 +32,18 @@ internal sealed class StoreOption
         return await Stores.OpenAsync(location, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Opens an existing database for a command that only reads: it works on a file this user may not write.</summary>
+    public Task<IPortWardenStore> OpenForReadingAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        var location = StoreLocation.Resolve(parse.GetValue(Option));
+        if (!PostgresLocation.Matches(location) && !File.Exists(location))
+        {
+            throw new StoreException($"no database at '{location}' yet: run 'portwarden track' first, or pass --db");
+        }
+
+        return Stores.OpenReadOnlyAsync(location, cancellationToken);
+    }
+
     /// <summary>The device called <paramref name="name"/>, or a clear error naming it.</summary>
     public static async Task<Device> FindDeviceAsync(IPortWardenStore store, string name, CancellationToken cancellationToken) =>
         await store.FindDeviceAsync(name, cancellationToken).ConfigureAwait(false)

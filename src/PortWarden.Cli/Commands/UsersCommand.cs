@@ -65,7 +65,7 @@ internal static class UsersCommand
         store.AddTo(command);
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync("users list", streams, async () =>
         {
-            await using var db = await store.OpenExistingAsync(parse, cancellationToken).ConfigureAwait(false);
+            await using var db = await store.OpenForReadingAsync(parse, cancellationToken).ConfigureAwait(false);
             var users = await db.ListUsersAsync(cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(format) == OutputFormat.Json)
             {

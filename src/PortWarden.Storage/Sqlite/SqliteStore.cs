@@ -11,13 +11,13 @@ public sealed partial class SqliteStore : IPortWardenStore
 {
     private readonly string connectionString;
 
-    private SqliteStore(string path)
+    private SqliteStore(string path, string? dataSource = null, SqliteOpenMode mode = SqliteOpenMode.ReadWriteCreate)
     {
         Location = path;
         connectionString = new SqliteConnectionStringBuilder
         {
-            DataSource = path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
+            DataSource = dataSource ?? path,
+            Mode = mode,
             Pooling = true,
             DefaultTimeout = 30,
             ForeignKeys = true,
@@ -57,6 +57,56 @@ public sealed partial class SqliteStore : IPortWardenStore
         {
             SqliteConnection.ClearAllPools();
             throw new StoreException($"cannot open database '{full}': {error.Message}", error);
+        }
+    }
+
+    /// <summary>
+    /// Opens an existing database for reading only: it works on a file or directory this user may not write (a backup,
+    /// another user's hub), changes nothing, and refuses a schema other than this build's instead of migrating it.
+    /// </summary>
+    public static async Task<SqliteStore> OpenReadOnlyAsync(string path, CancellationToken cancellationToken)
+    {
+        var full = Path.GetFullPath(path);
+        var store = new SqliteStore(full, mode: SqliteOpenMode.ReadOnly);
+        try
+        {
+            await store.CheckSchemaAsync(cancellationToken).ConfigureAwait(false);
+            return store;
+        }
+        catch (SqliteException error) when (error.SqliteErrorCode is 14 or 8)
+        {
+            // WAL needs its -shm file beside the database, which a read-only directory cannot get: read the file as
+            // it stands (immutable), which is what a reader of a database nobody writes wants anyway.
+            SqliteConnection.ClearAllPools();
+            var immutable = new SqliteStore(full, $"file:{Uri.EscapeDataString(full).Replace("%2F", "/", StringComparison.Ordinal)}?immutable=1", SqliteOpenMode.ReadOnly);
+            try
+            {
+                await immutable.CheckSchemaAsync(cancellationToken).ConfigureAwait(false);
+                return immutable;
+            }
+            catch (SqliteException again)
+            {
+                SqliteConnection.ClearAllPools();
+                throw new StoreException($"cannot read database '{full}': {again.Message}", again);
+            }
+        }
+        catch (SqliteException error)
+        {
+            SqliteConnection.ClearAllPools();
+            throw new StoreException($"cannot read database '{full}': {error.Message}", error);
+        }
+    }
+
+    private async Task CheckSchemaAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, "PRAGMA user_version");
+        var version = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+        if (version != SqliteSchema.Version)
+        {
+            throw new StoreException(version > SqliteSchema.Version
+                ? $"database '{Location}' has schema version {version}, newer than this PortWarden understands ({SqliteSchema.Version}); upgrade PortWarden"
+                : $"database '{Location}' has schema version {version}, older than this PortWarden's ({SqliteSchema.Version}): open it once with write access (e.g. 'portwarden devices' as its owner) to upgrade it");
         }
     }
 
