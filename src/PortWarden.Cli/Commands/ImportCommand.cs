@@ -18,7 +18,9 @@ internal static class ImportCommand
         var baselineEvents = new Option<bool>("--baseline-events") { Description = "Also record a baseline event with the full state." };
         var format = new Option<OutputFormat>("--format", "-f") { Description = "Output: table (change lines) or json.", DefaultValueFactory = _ => OutputFormat.Table };
         var alertWait = TrackCommand.AlertWaitOption();
-        var command = new Command("import", "Record an nmap XML scan as a poll of a device (import history oldest first).");
+        var command = new Command("import",
+            "Record an nmap XML scan as a poll of a device (import history oldest first). Hosts the scan covered (its command line's targets, " +
+            "else the device's) that the file does not list are recorded down; a cut-off file is a partial poll (exit 2).");
         command.Arguments.Add(file);
         foreach (var option in new Option[] { name, confirm, baselineEvents, format, alertWait })
         {
