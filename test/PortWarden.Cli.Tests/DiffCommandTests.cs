@@ -179,6 +179,8 @@ public sealed class DiffCommandTests : IDisposable
     [InlineData("page.html", "<html><body>hi</body></html>", "'{0}' line 1, position 2: the root element is <html>, not <nmaprun>")]
     [InlineData("broken.xml", "<nmaprun>\n<host><status state=\"up\"/><address addr=\"10.0.0.1\" addrtype=\"ipv4\"/><ports><port protocol=\"tcp\" portid=\"1\"><state state=\"maybe\"/></port></ports></host></nmaprun>", "'{0}' line 2")]
     [InlineData("broken.json", "{\"engine\":\"connect\",\n\"hosts\":[{\"address\":\"10.0.0.1\",\"state\":\"up\",\"ports\":[{\"protocol\":\"tcp\",\"port\":1,\"state\":\"maybe\"}]}]}", "unknown port state 'maybe'")]
+    [InlineData("empty-object.json", "{}", "'{0}': not a PortWarden JSON scan (scan --format json): it has no \"engine\" and no \"hosts\" array")]
+    [InlineData("other.json", "{\"name\":\"inventory\",\n\"items\":[1,2,3]}", "'{0}': not a PortWarden JSON scan (scan --format json): it has no \"engine\" and no \"hosts\" array")]
     [InlineData("syntax.json", "{\"engine\":\"connect\",\n\"hosts\":[{\"address\" \"10.0.0.1\"}]}", "'{0}' line 2, position ")]
     [InlineData("xxe.xml", "<?xml version=\"1.0\"?>\n<!DOCTYPE nmaprun [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n<nmaprun>&x;</nmaprun>", "undeclared entity 'x'")]
     public async Task A_bad_file_exits_2_naming_the_file_and_what_is_wrong(string name, string? content, string expected)

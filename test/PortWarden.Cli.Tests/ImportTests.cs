@@ -55,7 +55,7 @@ public sealed class ImportTests
     }
 
     [Fact]
-    public async Task A_cut_off_file_records_its_complete_hosts_and_says_so()
+    public async Task A_cut_off_file_records_its_complete_hosts_says_so_and_exits_2()
     {
         using var db = new TrackDatabase();
         await using var lab = new NetworkLab();
@@ -68,7 +68,7 @@ public sealed class ImportTests
 
         var run = await db.RunAsync("import", file, "--name", "lan");
 
-        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.True(run.ExitCode == 2, run.ToString());
         Assert.Contains("cut off", run.Error, StringComparison.Ordinal);
         Assert.Contains("1 host(s) up", run.Output, StringComparison.Ordinal);
     }

@@ -41,6 +41,32 @@ internal sealed class TrackDatabase : IDisposable
         return command.ExecuteScalar();
     }
 
+    /// <summary>The first column of every row <paramref name="sql"/> returns, as text ("" for null).</summary>
+    public List<string> Column(string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={Path};Pooling=False;Mode=ReadOnly");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var values = new List<string>();
+        while (reader.Read())
+        {
+            values.Add(reader.IsDBNull(0) ? "" : Convert.ToString(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture) ?? "");
+        }
+
+        return values;
+    }
+
+    /// <summary>Events as JSON elements, in log order, read through `portwarden events --format json`.</summary>
+    public async Task<List<JsonElement>> EventDocumentsAsync(params string[] filters)
+    {
+        var run = await RunAsync(["events", "--format", "json", .. filters]);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        using var json = JsonDocument.Parse(run.Output);
+        return [.. json.RootElement.EnumerateArray().Select(e => e.Clone())];
+    }
+
     /// <summary>A fingerprint of everything stored: proves a failed command changed nothing.</summary>
     public string Fingerprint()
     {

@@ -32,8 +32,8 @@ public sealed record HostUpload(
     IReadOnlyList<PortGroupUpload> OtherPorts,
     string? Undecided);
 
-/// <summary>An open port with what is known about it.</summary>
-public sealed record PortUpload(string Protocol, int Port, string Reason, string? Service, ServiceDetail? Detail, OwningProcess? Process, string? BindAddress);
+/// <summary>An open port with what is known about it; <paramref name="ServiceGuessed"/> true when the service name is only a port-table guess (absent: identified or unknown).</summary>
+public sealed record PortUpload(string Protocol, int Port, string Reason, string? Service, ServiceDetail? Detail, OwningProcess? Process, string? BindAddress, bool? ServiceGuessed = null);
 
 /// <summary>Ports (nmap-style ranges with T:/U: prefixes) that ended in one state for one reason.</summary>
 public sealed record PortGroupUpload(string State, string Reason, string Ports);

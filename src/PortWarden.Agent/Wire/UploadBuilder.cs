@@ -24,7 +24,7 @@ public sealed class UploadBuilder
         switch (record)
         {
             case Observation { State: PortState.Open } open:
-                parts.Open.Add(new PortUpload(open.Protocol.ToWireName(), open.Port, open.Reason, open.Service, open.Detail, open.Process, open.BindAddress?.ToString()));
+                parts.Open.Add(new PortUpload(open.Protocol.ToWireName(), open.Port, open.Reason, open.Service, open.Detail, open.Process, open.BindAddress?.ToString(), open.ServiceGuessed ? true : null));
                 break;
             case Observation { State: not PortState.Closed } other:
                 if (!parts.Others.TryGetValue((other.State, other.Reason), out var ports))

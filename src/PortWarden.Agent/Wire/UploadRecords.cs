@@ -35,6 +35,7 @@ public static class UploadRecords
                 yield return new Observation(target, ParseProtocol(port.Protocol, $"{portField}.protocol"), PortNumber(port.Port, $"{portField}.port"), PortState.Open, port.Reason)
                 {
                     Service = port.Service,
+                    ServiceGuessed = port.ServiceGuessed == true,
                     Detail = port.Detail,
                     Process = port.Process,
                     BindAddress = port.BindAddress is null ? null

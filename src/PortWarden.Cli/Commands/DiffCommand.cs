@@ -4,7 +4,7 @@ using PortWarden.Core.Comparison;
 
 namespace PortWarden.Cli.Commands;
 
-/// <summary>`portwarden diff OLD NEW`: compares two scans (nmap XML or PortWarden JSON); exit 0 equal, 1 different, 2 error.</summary>
+/// <summary>`portwarden diff OLD NEW`: compares two scans (nmap XML or PortWarden JSON); exit 0 equal, 1 different, 2 error or partial comparison.</summary>
 internal static class DiffCommand
 {
     public static Command Create(CliStreams streams)
@@ -17,7 +17,9 @@ internal static class DiffCommand
             DefaultValueFactory = _ => DiffFormat.Text,
         };
 
-        var command = new Command("diff", "Compare two scans and show hosts and ports that appeared, disappeared or changed (exit 0: equal, 1: different, 2: error).")
+        var command = new Command("diff",
+            "Compare two scans and show hosts and ports that appeared, disappeared or changed; open ports one scan did not scan are listed as not scanned " +
+            "(exit 0: equal, 1: different, 2: error, or a partial comparison: a file cut off or open ports not scanned by the other scan).")
         {
             old,
             current,
@@ -37,7 +39,7 @@ internal static class DiffCommand
                 await TextDiffOutput.WriteAsync(difference, streams.Out, cancellationToken).ConfigureAwait(false);
             }
 
-            // A cut-off file leaves the answer open: the differences shown are real, but "equal" cannot be claimed.
+            // A cut-off file or an open port the other scan did not scan leaves the answer open: the differences shown are real, but "equal" cannot be claimed.
             return difference.Partial ? ExitCodes.Error : difference.Equal ? ExitCodes.Success : ExitCodes.Found;
         }, cancellationToken));
         return command;

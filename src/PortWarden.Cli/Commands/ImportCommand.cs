@@ -18,7 +18,9 @@ internal static class ImportCommand
         var baselineEvents = new Option<bool>("--baseline-events") { Description = "Also record a baseline event with the full state." };
         var format = new Option<OutputFormat>("--format", "-f") { Description = "Output: table (change lines) or json.", DefaultValueFactory = _ => OutputFormat.Table };
         var alertWait = TrackCommand.AlertWaitOption();
-        var command = new Command("import", "Record an nmap XML scan as a poll of a device (import history oldest first).");
+        var command = new Command("import",
+            "Record an nmap XML scan as a poll of a device (import history oldest first). Hosts the scan covered (its command line's targets, " +
+            "else the device's) that the file does not list are recorded down; a cut-off file is a partial poll (exit 2).");
         command.Arguments.Add(file);
         foreach (var option in new Option[] { name, confirm, baselineEvents, format, alertWait })
         {
@@ -43,23 +45,34 @@ internal static class ImportCommand
 
             await using var source = new NmapFileSource(path);
             var coverage = await source.OpenAsync(cancellationToken).ConfigureAwait(false);
-            var (deviceName, targets) = DeviceOf(path, parse.GetValue(name), source.Run?.Arguments);
+            var commandLine = NmapCommandLine.Parse(source.Run?.Arguments);
+            var (deviceName, targets) = DeviceOf(path, parse.GetValue(name), commandLine);
             if (coverage.StartedAt is null)
             {
                 throw new UsageException($"{path} does not say when the scan ran (no start time in <nmaprun>), so it cannot be placed in the history");
             }
 
             await using var db = await store.OpenAsync(parse, cancellationToken).ConfigureAwait(false);
-            var kind = TargetSpec.Parse(targets) is { Entries: [SingleAddressEntry or HostNameEntry { PrefixLength: null }] } ? DeviceKind.Host : DeviceKind.Network;
-            var device = await db.SaveDeviceAsync(deviceName, kind, targets, cancellationToken).ConfigureAwait(false);
+            // An import records a poll of the device; it does not redefine an existing device's targets.
+            var device = await db.FindDeviceAsync(deviceName, cancellationToken).ConfigureAwait(false)
+                ?? await db.SaveDeviceAsync(deviceName, KindOf(targets), targets, cancellationToken).ConfigureAwait(false);
+            source.CoveredHosts = await ImportCoverage.DecideAsync(db, device, commandLine, cancellationToken).ConfigureAwait(false);
             var policy = new TrackingPolicy(parse.GetValue(confirm), parse.GetValue(baselineEvents));
             var result = await new PollRunner(db, time).RunAsync(new PollRequest(device, null, new OpenedSource(source, coverage), policy), null, null, cancellationToken)
                 .ConfigureAwait(false);
             await PollReport.WriteAsync(streams, parse.GetValue(format), device, result, cancellationToken).ConfigureAwait(false);
             await AlertFlush.RunAsync(db, device, result, TimeSpan.FromSeconds(parse.GetValue(alertWait)), streams, time, "import", cancellationToken).ConfigureAwait(false);
+            if (source.HostsNotListed > 0)
+            {
+                await streams.Error.WriteLineAsync(
+                    $"portwarden import: {source.HostsNotListed} host(s) of {source.CoveredHosts.Description} are not in the file: recorded down").ConfigureAwait(false);
+            }
+
             if (result.Poll.Error is { } problem)
             {
-                await streams.Error.WriteLineAsync($"portwarden import: recorded with a problem: {problem}").ConfigureAwait(false);
+                // As diff does for a cut-off file: what was recorded is true, but the poll is partial.
+                await streams.Error.WriteLineAsync($"portwarden import: recorded as a partial poll (hosts not in the file were not decided): {problem}").ConfigureAwait(false);
+                return ExitCodes.Error;
             }
 
             return ExitCodes.Success;
@@ -68,36 +81,22 @@ internal static class ImportCommand
     }
 
     /// <summary>The device to record into: the name given, else the targets nmap was given, else the file's name.</summary>
-    private static (string Name, string Targets) DeviceOf(string path, string? name, string? arguments)
+    private static (string Name, string Targets) DeviceOf(string path, string? name, NmapCommandLine commandLine)
     {
-        var targets = TargetsOf(arguments) ?? Path.GetFileNameWithoutExtension(path);
+        var targets = commandLine.Targets.Entries.Count > 0 ? commandLine.Targets.Text : Path.GetFileNameWithoutExtension(path);
         return (name ?? targets, targets);
     }
 
-    /// <summary>The trailing target arguments of an nmap command line ("nmap -sT -p 1-100 10.0.0.0/24 gw.example" gives "10.0.0.0/24 gw.example").</summary>
-    private static string? TargetsOf(string? arguments)
+    private static DeviceKind KindOf(string targets)
     {
-        if (arguments is null)
+        try
         {
-            return null;
+            return TargetSpec.Parse(targets) is { Entries: [SingleAddressEntry or HostNameEntry { PrefixLength: null }] } ? DeviceKind.Host : DeviceKind.Network;
         }
-
-        var tokens = arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var targets = new List<string>();
-        for (var i = tokens.Length - 1; i > 0 && !tokens[i].StartsWith('-') && !tokens[i - 1].StartsWith('-'); i--)
+        catch (Core.SpecFormatException)
         {
-            try
-            {
-                TargetSpec.Parse(tokens[i]);
-                targets.Insert(0, tokens[i]);
-            }
-            catch (Core.SpecFormatException)
-            {
-                break;
-            }
+            return DeviceKind.Network;
         }
-
-        return targets.Count == 0 ? null : string.Join(' ', targets);
     }
 
     /// <summary>A source already opened (to learn its device before the store is opened): opening it again returns what the first opening found.</summary>

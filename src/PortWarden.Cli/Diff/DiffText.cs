@@ -22,6 +22,7 @@ internal static class DiffText
         PortChange.StateChanged => "state-changed",
         PortChange.ServiceChanged => "service-changed",
         PortChange.Appeared => "appeared",
+        PortChange.NotScanned => "not-scanned",
         _ => "vanished",
     };
 

@@ -8,6 +8,7 @@ namespace PortWarden.Cli.Diff;
 /// <summary>
 /// The differences as one JSON document for machines:
 /// {"old":{source},"new":{source},"equal","partial","hosts":[{"address","hostname","change","old","new","attributes","ports":[…]}],"summary":{…}}.
+/// A port one scan did not scan has change "not-scanned" and, on that side, state null and listed false.
 /// </summary>
 internal static class JsonDiffOutput
 {
@@ -150,6 +151,7 @@ internal static class JsonDiffOutput
         json.WriteNumber("serviceChanges", counts.ServiceChanges);
         json.WriteNumber("hostsNotCompared", counts.HostsNotCompared);
         json.WriteNumber("portsNotCompared", counts.PortsNotCompared);
+        json.WriteNumber("portsNotScanned", counts.PortsNotScanned);
         json.WriteEndObject();
     }
 }

@@ -79,6 +79,14 @@ internal static class TextDiffOutput
     private static IEnumerable<(char Sign, string Port, string State, string Service, string Version)> Rows(PortDifference port)
     {
         var key = $"{port.Key.Port.ToString(CultureInfo.InvariantCulture)}/{port.Key.Protocol.ToWireName()}";
+        if (port.Change == PortChange.NotScanned)
+        {
+            // The side without the port did not scan it: say so rather than imply a state.
+            yield return ('-', key, port.Old?.State.ToWireName() ?? "not scanned", port.Old?.Service ?? "", DiffText.Version(port.Old));
+            yield return ('+', key, port.New?.State.ToWireName() ?? "not scanned", port.New?.Service ?? "", DiffText.Version(port.New));
+            yield break;
+        }
+
         if (port.OldState is { } oldState)
         {
             yield return ('-', key, oldState.ToWireName(), port.Old?.Service ?? "", DiffText.Version(port.Old));
@@ -98,9 +106,12 @@ internal static class TextDiffOutput
     {
         var counts = difference.Counts;
         var lines = new List<string>();
+        var differing = difference.Hosts.Count(host => host.Differs);
         if (difference.Equal)
         {
-            lines.Add($"No differences: {Count(counts.HostsCompared, "host")} compared.");
+            lines.Add(counts.PortsNotScanned == 0
+                ? $"No differences: {Count(counts.HostsCompared, "host")} compared."
+                : $"No differences among the ports both scans covered: {Count(counts.HostsCompared, "host")} compared.");
         }
         else
         {
@@ -110,8 +121,13 @@ internal static class TextDiffOutput
             var ports = Parts(
                 (counts.PortsOpened, "opened"), (counts.PortsClosed, "closed"), (counts.PortStateChanges, "changed state"),
                 (counts.ServiceChanges, "changed service"));
-            var verb = difference.Hosts.Count == 1 ? "differs" : "differ";
-            lines.Add($"{Count(difference.Hosts.Count, "host")} {verb}: {hosts}{(ports.Length > 0 ? $"; ports: {ports}" : "")}.");
+            var verb = differing == 1 ? "differs" : "differ";
+            lines.Add($"{Count(differing, "host")} {verb}: {hosts}{(ports.Length > 0 ? $"; ports: {ports}" : "")}.");
+        }
+
+        if (counts.PortsNotScanned > 0)
+        {
+            lines.Add($"Partial comparison: {Count(counts.PortsNotScanned, "open port")} not scanned by the other scan, not compared.");
         }
 
         if (counts.PortsNotCompared > 0)

@@ -49,6 +49,7 @@ internal sealed class JsonScanReader(Stream stream, string source, bool jsonLine
         }
 
         var hostIndex = 0;
+        var sawHosts = false;
         while (await Syntax(json, () => json.ReadAsync(cancellationToken)).ConfigureAwait(false))
         {
             if (json.TokenType == JsonTokenType.EndObject)
@@ -56,6 +57,12 @@ internal sealed class JsonScanReader(Stream stream, string source, bool jsonLine
                 if (!await json.OnlyWhitespaceLeftAsync(cancellationToken).ConfigureAwait(false))
                 {
                     throw Error(json.Line, "unexpected content after the end of the JSON document");
+                }
+
+                // Someone else's JSON (or "{}") is not an empty scan: a scan always says its engine and lists its hosts.
+                if (Engine is null || !sawHosts)
+                {
+                    throw Error(0, $"not a PortWarden JSON scan (scan --format json): it has no {(Engine is null ? "\"engine\"" : "")}{(Engine is null && !sawHosts ? " and no " : "")}{(sawHosts ? "" : "\"hosts\" array")}");
                 }
 
                 yield break;
@@ -83,6 +90,7 @@ internal sealed class JsonScanReader(Stream stream, string source, bool jsonLine
                 throw Error(json.Line, "\"hosts\" is not an array");
             }
 
+            sawHosts = true;
             while (await Syntax(json, () => json.ReadValueAsync(cancellationToken)).ConfigureAwait(false) is { } host)
             {
                 foreach (var record in HostRecords(host, ++hostIndex, json.Line, flat: false))

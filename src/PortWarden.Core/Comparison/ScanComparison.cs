@@ -54,8 +54,9 @@ public static class ScanComparison
                     counts = Add(counts, portCounts);
                     if (ports.Count > 0 || attributes.Count > 0)
                     {
-                        differences.Add(new HostDifference(address, HostChange.Changed, before, after) { Ports = ports, Attributes = attributes });
-                        counts = counts with { HostsChanged = counts.HostsChanged + 1 };
+                        var difference = new HostDifference(address, HostChange.Changed, before, after) { Ports = ports, Attributes = attributes };
+                        differences.Add(difference);
+                        counts = difference.Differs ? counts with { HostsChanged = counts.HostsChanged + 1 } : counts;
                     }
 
                     break;
@@ -78,18 +79,30 @@ public static class ScanComparison
     {
         var differences = new List<PortDifference>();
         var counts = new ComparisonCounts();
-        foreach (var key in before.Ports.Keys.Union(after.Ports.Keys).Order())
+        var undecided = before.Report.Undecided.Concat(after.Report.Undecided).ToHashSet();
+        foreach (var key in before.Ports.Keys.Union(after.Ports.Keys).Union(undecided).Order())
         {
-            if (!oldSource.Covers(key) || !newSource.Covers(key))
-            {
-                counts = counts with { PortsNotCompared = counts.PortsNotCompared + 1 };
-                continue;
-            }
-
             var old = before.Ports.GetValueOrDefault(key);
             var current = after.Ports.GetValueOrDefault(key);
             var oldState = before.StateOf(key);
             var newState = after.StateOf(key);
+            if (!oldSource.Covers(key) || !newSource.Covers(key) || undecided.Contains(key))
+            {
+                // An open port the other scan did not decide is named, so that "equal" is never claimed for it.
+                var openSide = old?.State == PortState.Open || current?.State == PortState.Open;
+                if (openSide)
+                {
+                    differences.Add(new PortDifference(key, PortChange.NotScanned, old?.State, current?.State, old, current));
+                    counts = counts with { PortsNotScanned = counts.PortsNotScanned + 1 };
+                }
+                else
+                {
+                    counts = counts with { PortsNotCompared = counts.PortsNotCompared + 1 };
+                }
+
+                continue;
+            }
+
             var wasOpen = oldState == PortState.Open;
             var isOpen = newState == PortState.Open;
             PortChange? change = (wasOpen, isOpen) switch
@@ -117,11 +130,12 @@ public static class ScanComparison
         return (differences, counts);
     }
 
+    // A name looked up by port number on either side (nmap's method="table") says nothing about what answered.
     private static bool ServiceDiffers(Observation old, Observation current) =>
-        !string.Equals(old.Service, current.Service, StringComparison.Ordinal) ||
+        !old.ServiceGuessed && !current.ServiceGuessed && (!string.Equals(old.Service, current.Service, StringComparison.Ordinal) ||
         !string.Equals(old.Detail?.Product, current.Detail?.Product, StringComparison.Ordinal) ||
         !string.Equals(old.Detail?.Version, current.Detail?.Version, StringComparison.Ordinal) ||
-        !string.Equals(old.Detail?.ExtraInfo, current.Detail?.ExtraInfo, StringComparison.Ordinal);
+        !string.Equals(old.Detail?.ExtraInfo, current.Detail?.ExtraInfo, StringComparison.Ordinal));
 
     private static List<PortDifference> OpenPorts(HostSnapshot host, PortChange change) => host.Ports.Values
         .Where(port => port.State == PortState.Open)
@@ -155,5 +169,6 @@ public static class ScanComparison
         PortStateChanges = total.PortStateChanges + ports.PortStateChanges,
         ServiceChanges = total.ServiceChanges + ports.ServiceChanges,
         PortsNotCompared = total.PortsNotCompared + ports.PortsNotCompared,
+        PortsNotScanned = total.PortsNotScanned + ports.PortsNotScanned,
     };
 }

@@ -43,6 +43,9 @@ public enum PortChange
 
     /// <summary>Was open on a host that is no longer up or listed: its state now is unknown.</summary>
     Vanished,
+
+    /// <summary>Open in one scan, but the other did not scan (or could not decide) the port: not compared.</summary>
+    NotScanned,
 }
 
 /// <summary>One port's difference; a side's state is null when that scan did not list the port and its state is unknown.</summary>
@@ -60,6 +63,9 @@ public sealed record HostDifference(IPAddress Address, HostChange Change, HostSn
 
     /// <summary>The host's name in either scan, for display.</summary>
     public string? HostName => New?.Report.Target.HostName ?? Old?.Report.Target.HostName;
+
+    /// <summary>False when all that is listed for the host is ports one scan did not scan: nothing is known to differ.</summary>
+    public bool Differs => Change != HostChange.Changed || Attributes.Count > 0 || Ports.Any(port => port.Change != PortChange.NotScanned);
 }
 
 /// <summary>Totals of a comparison.</summary>
@@ -88,16 +94,19 @@ public sealed record ComparisonCounts
     /// <summary>Hosts listed by one scan only while the other file was cut off: not known to be added or removed.</summary>
     public int HostsNotCompared { get; init; }
 
-    /// <summary>Listed ports that the other scan did not cover.</summary>
+    /// <summary>Listed ports, not open, that the other scan did not cover.</summary>
     public int PortsNotCompared { get; init; }
+
+    /// <summary>Open ports that the other scan did not scan or decide: listed as not scanned.</summary>
+    public int PortsNotScanned { get; init; }
 }
 
 /// <summary>Everything that differs between two scans, hosts in address order.</summary>
 public sealed record ScanDifference(ScanSource Old, ScanSource New, IReadOnlyList<HostDifference> Hosts, ComparisonCounts Counts)
 {
     /// <summary>True when nothing differs among what could be compared.</summary>
-    public bool Equal => Hosts.Count == 0;
+    public bool Equal => !Hosts.Any(host => host.Differs);
 
-    /// <summary>True when a file was cut off, so the comparison is partial.</summary>
-    public bool Partial => Old.Truncated || New.Truncated;
+    /// <summary>True when the comparison is partial: a file was cut off, or open ports of one scan were not scanned by the other.</summary>
+    public bool Partial => Old.Truncated || New.Truncated || Counts.PortsNotScanned > 0;
 }

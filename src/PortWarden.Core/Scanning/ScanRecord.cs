@@ -14,6 +14,12 @@ public sealed record Observation(ScanTarget Target, Protocol Protocol, int Port,
     /// <summary>Service name: guessed from the port number, or identified by the engine.</summary>
     public string? Service { get; init; }
 
+    /// <summary>
+    /// The <see cref="Service"/> name is only what a port-number table says (nmap's method="table"), not what
+    /// answered: another table names the same port differently, so such a name is never a service change.
+    /// </summary>
+    public bool ServiceGuessed { get; init; }
+
     /// <summary>Product, version and banner, when the engine identified the service.</summary>
     public ServiceDetail? Detail { get; init; }
 

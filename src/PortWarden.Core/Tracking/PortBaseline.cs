@@ -24,10 +24,12 @@ public sealed record PortBaseline(PortKey Key, bool Open)
 
     public PendingChange? Pending { get; init; }
 
-    /// <summary>True when what runs behind the port differs (service, product/version, owning program); a new pid of the same program is no change.</summary>
+    /// <summary>
+    /// True when what runs behind the port differs (service, product/version, owning program); a new pid of the same
+    /// program is no change, nor is a service name the engine only looked up by port number (<see cref="Observation.ServiceGuessed"/>).
+    /// </summary>
     public bool ServiceDiffers(Observation observation) =>
-        !string.Equals(Service, observation.Service, StringComparison.Ordinal)
-        || Detail != observation.Detail
+        (!observation.ServiceGuessed && (!string.Equals(Service, observation.Service, StringComparison.Ordinal) || Detail != observation.Detail))
         || !SameProgram(Process, observation.Process)
         || !Equals(BindAddress, observation.BindAddress);
 

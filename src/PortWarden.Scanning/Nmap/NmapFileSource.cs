@@ -8,11 +8,16 @@ namespace PortWarden.Scanning.Nmap;
 
 /// <summary>
 /// An nmap XML file as the source of a poll: the scan's own start and end times and scanned ports, its
-/// complete hosts, and — for a file cut off by an interrupted scan — a problem saying so (the unfinished
-/// hosts stay undecided).
+/// complete hosts, then a down report for every host of <see cref="CoveredHosts"/> the file does not list (nmap
+/// leaves out hosts that did not answer). A file cut off by an interrupted scan, or a run nmap ended with an
+/// error, has a problem saying so, and then no unlisted host is reported: what was not seen is not decided.
 /// </summary>
 public sealed class NmapFileSource(string path) : IPollSource, IAsyncDisposable
 {
+    /// <summary>The reason given for a covered host the file does not list.</summary>
+    public const string NotListedReason = "not-listed";
+
+    private readonly HashSet<System.Net.IPAddress> listed = [];
     private Stream? stream;
     private NmapXmlReader? reader;
     private IAsyncEnumerator<ScanRecord>? records;
@@ -23,10 +28,19 @@ public sealed class NmapFileSource(string path) : IPollSource, IAsyncDisposable
     /// <summary>The run's metadata (command line, start time), once opened.</summary>
     public NmapRun? Run => reader?.Run;
 
+    /// <summary>The hosts the scan covered (set before reading): those the file does not list are reported down.</summary>
+    public NmapHostCoverage CoveredHosts { get; set; } = NmapHostCoverage.None;
+
+    /// <summary>How many covered hosts the file did not list and were reported down, once read.</summary>
+    public long HostsNotListed { get; private set; }
+
+    /// <summary>The run ended as a whole (not cut off, no nmap error), so hosts it does not list were not answering.</summary>
+    private bool Finished => reader is { Truncated: false, End: { } end } && !string.Equals(end.Exit, "error", StringComparison.OrdinalIgnoreCase);
+
     public async Task<PollCoverage> OpenAsync(CancellationToken cancellationToken)
     {
         stream = File.OpenRead(path);
-        reader = new NmapXmlReader(stream, path);
+        reader = new NmapXmlReader(stream, path) { HostListed = address => listed.Add(address) };
         records = reader.ReadAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
 
         // The run's metadata is read with the first host (or the end of a file without hosts).
@@ -52,6 +66,21 @@ public sealed class NmapFileSource(string path) : IPollSource, IAsyncDisposable
             cancellationToken.ThrowIfCancellationRequested();
             yield return records.Current;
             more = await records.MoveNextAsync().ConfigureAwait(false);
+        }
+
+        if (!Finished)
+        {
+            yield break;
+        }
+
+        foreach (var target in CoveredHosts.Enumerate())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!listed.Contains(target.Address))
+            {
+                HostsNotListed++;
+                yield return new HostReport(target, HostState.Down, NotListedReason, PortCounts.None);
+            }
         }
     }
 

@@ -47,6 +47,9 @@ public sealed partial class NmapXmlReader
     /// <summary>Gives the name a host was given by, when nmap was handed addresses only.</summary>
     public Func<IPAddress, string?>? HostNameOf { get; init; }
 
+    /// <summary>Called with the address of every complete &lt;host&gt;, decided or not.</summary>
+    public Action<IPAddress>? HostListed { get; init; }
+
     /// <summary>Called with each progress report nmap writes (with --stats-every).</summary>
     public Action<NmapTaskProgress>? TaskProgress { get; init; }
 
@@ -290,6 +293,7 @@ public sealed partial class NmapXmlReader
                     break;
                 case (4, "state") when port is not null:
                     port.State = ParseState(xml.GetAttribute("state"), lines);
+                    port.HasState = true;
                     port.Reason = pool.Share(xml.GetAttribute("reason")) ?? "";
                     break;
                 case (4, "service") when port is not null:
@@ -309,6 +313,8 @@ public sealed partial class NmapXmlReader
             throw new ScanFileFormatException(source, host.Line, host.Position, "<host> without an IPv4 or IPv6 <address>");
         }
 
+        HostListed?.Invoke(host.Address);
+
         if (host.TimedOut)
         {
             return Undecided(host, "timed out before nmap finished it (--host-timeout)");
@@ -317,7 +323,9 @@ public sealed partial class NmapXmlReader
         switch (host.Status)
         {
             case "up":
-                return host.ToRecords(HostState.Up, HostNameOf);
+                return host.TryAddUnlistedAsUndecided(protocol => Run?.RequestedPorts(protocol))
+                    ? host.ToRecords(HostState.Up, HostNameOf)
+                    : Undecided(host, $"has {host.UnknownExtraPorts} port(s) in state 'unknown' and the run does not say which ports it scanned");
             case "down":
                 return host.ToRecords(HostState.Down, HostNameOf);
             case "unknown" or "skipped":
@@ -373,7 +381,15 @@ public sealed partial class NmapXmlReader
             throw Error(lines, $"<extraports> count '{xml.GetAttribute("count")}' is not a number");
         }
 
-        host.AddExtraPorts(state, count);
+        if (state is { } known)
+        {
+            host.AddExtraPorts(known, count);
+        }
+        else if (count > 0)
+        {
+            // Grouped ports nmap could not decide: they are not named, so every port the host does not list is undecided.
+            host.UnknownExtraPorts += count;
+        }
     }
 
     private PortBuilder ReadPort(XmlReader xml, IXmlLineInfo? lines)
@@ -401,6 +417,8 @@ public sealed partial class NmapXmlReader
         var version = pool.Share(xml.GetAttribute("version"));
         var extra = pool.Share(xml.GetAttribute("extrainfo"));
         port.Detail = product is null && version is null && extra is null ? null : SharedDetail(product, version, extra);
+        // method="table": nmap only looked the port number up in its services file (no -sV, or -sV found nothing).
+        port.ServiceGuessed = name is not null && xml.GetAttribute("method") == "table";
         probedServices |= xml.GetAttribute("method") == "probed";
     }
 
@@ -421,9 +439,12 @@ public sealed partial class NmapXmlReader
         return detail;
     }
 
-    private PortState ParseState(string? text, IXmlLineInfo? lines) => PortStateNames.TryParse(text, out var state)
+    /// <summary>A port state as nmap writes it; null for "unknown", nmap's word for a port it could not decide (nmap 7.91, old versions).</summary>
+    private PortState? ParseState(string? text, IXmlLineInfo? lines) => PortStateNames.TryParse(text, out var state)
         ? state
-        : throw Error(lines, $"unknown port state '{text}' (expected open, closed, filtered, unfiltered, open|filtered or closed|filtered)");
+        : string.Equals(text, "unknown", StringComparison.OrdinalIgnoreCase)
+            ? null
+            : throw Error(lines, $"unknown port state '{text}' (expected open, closed, filtered, unfiltered, open|filtered, closed|filtered or unknown)");
 
     private void ReportProgress(XmlReader xml)
     {
@@ -458,26 +479,35 @@ public sealed partial class NmapXmlReader
     {
         public PortState? State { get; set; }
 
+        /// <summary>A &lt;state&gt; was read; <see cref="State"/> is null when it said "unknown".</summary>
+        public bool HasState { get; set; }
+
         public string Reason { get; set; } = "";
 
         public string? Service { get; set; }
 
         public ServiceDetail? Detail { get; set; }
 
+        public bool ServiceGuessed { get; set; }
+
         public void AddTo(NmapHost host, NmapXmlReader reader)
         {
-            if (State is not { } state)
+            if (!HasState)
             {
                 throw new ScanFileFormatException(reader.source, line, position, $"port {protocolText}/{number} has no <state>");
             }
 
-            if (protocol is { } known)
+            if (protocol is not { } known)
             {
-                host.AddPort(known, number, state, Reason, Service, Detail);
+                reader.otherProtocolPorts++;
+            }
+            else if (State is { } state)
+            {
+                host.AddPort(known, number, state, Reason, Service, Detail, ServiceGuessed);
             }
             else
             {
-                reader.otherProtocolPorts++;
+                host.AddUndecidedPort(new PortKey(known, number));
             }
         }
     }
