@@ -157,7 +157,7 @@ public static class HubApp
     private static void AddLocalAgent(IServiceCollection services, HubOptions options, long agentId)
     {
         var state = AgentState.Open(Path.Combine(options.DataDirectory, "agent"));
-        services.AddSingleton(provider => new Outbox(state.OutboxDirectory, provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(provider => new Outbox(state.OutboxDirectory));
         services.AddSingleton(provider => new AgentMetrics(() => provider.GetRequiredService<Outbox>().Count));
         services.AddHostedService(provider => new AgentRunner(
             new LocalHubConnection(provider.GetRequiredService<AgentGateway>(), agentId),
