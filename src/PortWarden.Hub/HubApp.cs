@@ -65,6 +65,7 @@ public static class HubApp
         services.AddSingleton(options);
         services.AddSingleton<IHostResolver, SystemHostResolver>();
         services.AddSingleton<HubMetrics>();
+        services.AddSingleton<UploadValidation>();
         services.AddSingleton<PollIngestion>();
         services.AddSingleton<AgentGateway>();
         services.AddSingleton<RunningPolls>();

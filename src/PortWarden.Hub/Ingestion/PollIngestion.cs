@@ -12,7 +12,7 @@ namespace PortWarden.Hub.Ingestion;
 /// the hub diffs it against the baseline and records it in one transaction. The poll id makes a repeated
 /// upload a no-op. A shard's upload records its hosts' changes; the last shard completes the poll.
 /// </summary>
-public sealed class PollIngestion(IPortWardenStore store, TimeProvider time, HubMetrics metrics, Alerts.PollAlerts alerts)
+public sealed class PollIngestion(IPortWardenStore store, TimeProvider time, HubMetrics metrics, Alerts.PollAlerts alerts, UploadValidation validation)
 {
     private static readonly TimeSpan LockWait = TimeSpan.FromMinutes(2);
 
@@ -27,6 +27,8 @@ public sealed class PollIngestion(IPortWardenStore store, TimeProvider time, Hub
         {
             throw new IngestionException(403, "trackerId", $"this agent is not assigned to device '{device.Name}'");
         }
+
+        await validation.CheckAsync(upload, tracker, device, cancellationToken).ConfigureAwait(false);
 
         if (upload.ShardId is null && await store.GetPollAsync(upload.PollId, cancellationToken).ConfigureAwait(false) is not null)
         {
