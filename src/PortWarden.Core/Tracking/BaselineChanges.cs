@@ -1,3 +1,4 @@
+using PortWarden.Core.Targets;
 using PortWarden.Core.Ports;
 
 namespace PortWarden.Core.Tracking;
@@ -9,6 +10,9 @@ public sealed record BaselineChanges(
     IReadOnlyList<(string Host, PortKey Key)> RemovedPorts)
 {
     public static BaselineChanges None { get; } = new([], [], []);
+
+    /// <summary>The device's coverage after the poll (every address ever decided), or null to leave it as stored.</summary>
+    public AddressRanges? Decided { get; init; }
 
     /// <summary>The baseline as it is after these changes.</summary>
     public DeviceBaseline ApplyTo(DeviceBaseline before)

@@ -1,16 +1,25 @@
+using System.Net;
 using PortWarden.Core.Ports;
 using PortWarden.Core.Scanning;
+using PortWarden.Core.Targets;
 
 namespace PortWarden.Core.Tracking;
 
 /// <summary>
 /// Compares one poll with its device's baseline, host by host as the scan streams in, and produces the
-/// events and baseline changes the poll records. Only ports a poll decided can change: a host without a
-/// report, a port it did not request or could not decide, or a UDP port that is only open|filtered, keeps
-/// its state. A host that goes down raises one host-down, not a port-closed per port. With
+/// events and baseline changes the poll records. This is the one place where the truth of the log is
+/// decided, for every path (track, import, agent uploads, shards):
+/// <list type="bullet">
+/// <item>Only what a poll decided can change: a host without a report, a port it did not request or could not
+/// decide, or a UDP port that is only open|filtered, keeps its state.</item>
+/// <item>A host decided for the first time (never decided before, up or down) joins the baseline quietly: only a
+/// host decided down before can come up. So a failed first poll, or a failed shard, establishes nothing.</item>
+/// <item>A poll older than the newest one applied to the device is history: recorded, but it changes nothing.</item>
+/// <item>A self-scan device is one machine: the addresses its sockets are bound to are not hosts that go up or down.</item>
+/// </list>
+/// A host that goes down raises one host-down, not a port-closed per port. With
 /// <see cref="TrackingPolicy.ConfirmPolls"/> above 1 a change must be seen that many polls in a row.
-/// The first poll of a device records its baseline without change events. Memory: the baseline, plus
-/// the hosts in progress, plus the changes.
+/// Memory: the baseline, plus the hosts in progress, plus the changes.
 /// </summary>
 public sealed class PollDiff
 {
@@ -28,6 +37,11 @@ public sealed class PollDiff
     private readonly List<(string, PortBaseline)> portChanges = [];
     private readonly List<(string, PortKey)> removedPorts = [];
     private readonly List<TrackEvent> changes = [];
+    private readonly AddressRanges.Builder decided = new();
+    private readonly HashSet<string> reported = [];
+    private readonly Lazy<TargetSpec?> legacyTargets;
+    private readonly bool late;
+    private bool anyUndecided;
     private int hostsUp;
     private int hostsDown;
     private long open;
@@ -40,9 +54,13 @@ public sealed class PollDiff
         this.context = context;
         this.policy = policy;
         this.classifier = classifier;
+        late = baseline.Device.LastPollAt is { } last && context.StartedAt < last;
+        legacyTargets = new(() => baseline.LegacyCoverage ? ParseTargets(baseline.Device.Targets) : null);
     }
 
     private bool Established => baseline.Device.BaselineEstablished;
+
+    private bool SelfScan => baseline.Device.Kind == DeviceKind.Self;
 
     /// <summary>Takes the next record of the scan; a host is compared when its report arrives.</summary>
     public void Add(ScanRecord record)
@@ -68,12 +86,35 @@ public sealed class PollDiff
     /// <summary>Ends the poll: the poll record, every event (changes, then baseline and poll-completed) and the baseline changes.</summary>
     public PollResult Finish(DateTimeOffset finishedAt, string engine, string? error)
     {
-        var counts = new PollCounts(
-            hostsUp + hostsDown, hostsUp, hostsDown, context.PortsRequested * (hostsUp + hostsDown), open, closed, filtered, changes.Count);
-        var poll = new PollRecord(context.PollId, baseline.Device.Id, context.TrackerId, engine, context.StartedAt, finishedAt, counts, error);
-        var changeSet = new BaselineChanges(hostChanges, portChanges, removedPorts);
-        var events = new List<TrackEvent>(changes);
+        if (SelfScan && !late && error is null && hostsUp > 0)
+        {
+            CloseSocketsOfVanishedAddresses();
+        }
+
+        var hosts = hostsUp + hostsDown;
+        var counts = new PollCounts(hosts, hostsUp, hostsDown, context.PortsRequested * hosts, open, closed, filtered, changes.Count);
+        var outcome = PollOutcomeNames.Of(hosts, anyUndecided, error);
+        var poll = new PollRecord(context.PollId, baseline.Device.Id, context.TrackerId, engine, context.StartedAt, finishedAt, counts, error)
+        {
+            Outcome = outcome,
+            Applied = !late,
+            Note = late
+                ? $"observed at {context.StartedAt:u}, before the newest poll already applied ({baseline.Device.LastPollAt:u}): kept as history, the baseline was not changed"
+                : outcome == PollOutcome.Failed ? "nothing was decided: the baseline is unchanged" : null,
+        };
         var now = context.Time.GetUtcNow();
+        if (!poll.Decided)
+        {
+            return new PollResult(poll, BaselineChanges.None, [PollEvents.PollCompleted(baseline.Device, poll, now)], EstablishesBaseline: false);
+        }
+
+        var coverage = decided.Build();
+        var changeSet = new BaselineChanges(hostChanges, portChanges, removedPorts)
+        {
+            // A device whose coverage predates this record keeps counting its targets as decided.
+            Decided = baseline.LegacyCoverage ? null : baseline.Decided.Union(coverage),
+        };
+        var events = new List<TrackEvent>(changes);
         if (policy.SendBaselineEvents)
         {
             events.Add(PollEvents.Baseline(baseline.Device, context.PollId, changeSet.ApplyTo(baseline), finishedAt, now));
@@ -87,10 +128,17 @@ public sealed class PollDiff
     {
         var before = baseline.Hosts.GetValueOrDefault(address);
         var now = context.ObservedAt ?? context.Time.GetUtcNow();
+        anyUndecided |= report.Undecided.Count > 0;
+        reported.Add(address);
         if (report.State == HostState.Down)
         {
             hostsDown++;
-            CompareDownHost(address, before, now);
+            if (!late)
+            {
+                decided.Add(report.Target.Address);
+                CompareDownHost(address, before, now);
+            }
+
             return;
         }
 
@@ -98,14 +146,61 @@ public sealed class PollDiff
         open += report.Counts.Open;
         closed += report.Counts.Closed;
         filtered += report.Counts.Filtered;
+        if (late)
+        {
+            return;
+        }
+
+        decided.Add(report.Target.Address);
         var host = CompareUpHost(address, before, report.Target.HostName, now);
-        ComparePorts(host, before, report, seen, now);
+        // The ports of a host new to the baseline are its first state, not changes; on a self-scan device a new
+        // bind address is no new host, so its sockets are compared once the device has a baseline.
+        var quiet = before is null && (SelfScan ? !Established : !WasDecided(report.Target.Address));
+        ComparePorts(host, before, report, seen, now, quiet);
+    }
+
+    /// <summary>
+    /// A complete self-scan read the whole socket table: an address of the baseline it did not report has no sockets
+    /// any more (the interface went away), so the sockets that were bound to it have closed.
+    /// </summary>
+    private void CloseSocketsOfVanishedAddresses()
+    {
+        var now = context.ObservedAt ?? context.Time.GetUtcNow();
+        foreach (var host in baseline.Hosts.Values.Where(host => !reported.Contains(host.Address)))
+        {
+            foreach (var port in host.Ports.Values.Where(port => context.Requested(port.Key)).ToList())
+            {
+                ComparePortSeenNotOpen(host, port, PortState.Closed, null, now);
+            }
+        }
+    }
+
+    /// <summary>Whether an earlier poll decided the address (a device that predates recorded coverage: any of its targets).</summary>
+    private bool WasDecided(IPAddress address) =>
+        baseline.Decided.Contains(address) || legacyTargets.Value?.Contains(address) == true;
+
+    private static TargetSpec? ParseTargets(string targets)
+    {
+        try
+        {
+            return TargetSpec.Parse(targets, "device target");
+        }
+        catch (SpecFormatException)
+        {
+            return null;
+        }
     }
 
     private void CompareDownHost(string address, HostBaseline? before, DateTimeOffset now)
     {
         if (before is null)
         {
+            return;
+        }
+
+        if (SelfScan)
+        {
+            // An address of this machine without sockets is not a host gone down (the engine reports none anyway).
             return;
         }
 
@@ -133,7 +228,7 @@ public sealed class PollDiff
     private HostBaseline CompareUpHost(string address, HostBaseline? before, string? reportedName, DateTimeOffset now)
     {
         var hostName = reportedName ?? before?.HostName;
-        if (!Established)
+        if (before is null && (SelfScan || !WasDecided(IPAddress.Parse(address))))
         {
             var first = new HostBaseline(address, HostState.Up) { HostName = hostName, FirstSeen = now, LastChanged = now };
             hostChanges.Add(first);
@@ -175,13 +270,13 @@ public sealed class PollDiff
         return up;
     }
 
-    private void ComparePorts(HostBaseline host, HostBaseline? before, HostReport report, HostInProgress seen, DateTimeOffset now)
+    private void ComparePorts(HostBaseline host, HostBaseline? before, HostReport report, HostInProgress seen, DateTimeOffset now, bool quiet)
     {
         var known = before?.Ports ?? host.Ports;
         foreach (var observation in seen.Open)
         {
             known.TryGetValue(observation.Key, out var port);
-            ComparePortSeenOpen(host, port, observation, now);
+            ComparePortSeenOpen(host, port, observation, now, quiet);
         }
 
         if (before is null)
@@ -208,9 +303,9 @@ public sealed class PollDiff
         }
     }
 
-    private void ComparePortSeenOpen(HostBaseline host, PortBaseline? port, Observation observation, DateTimeOffset now)
+    private void ComparePortSeenOpen(HostBaseline host, PortBaseline? port, Observation observation, DateTimeOffset now, bool quiet)
     {
-        if (!Established)
+        if (quiet)
         {
             portChanges.Add((host.Address, Opened(null, observation, now)));
             return;

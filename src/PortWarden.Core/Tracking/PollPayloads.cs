@@ -22,6 +22,9 @@ public static class PollPayloads
         json.WriteNumber("filtered", poll.Counts.Filtered);
         json.WriteNumber("changes", poll.Counts.Changes);
         json.WriteString("error", poll.Error);
+        json.WriteString("outcome", poll.Outcome.ToWireName());
+        json.WriteBoolean("applied", poll.Applied);
+        json.WriteString("note", poll.Note);
         json.WriteEndObject();
     });
 

@@ -120,6 +120,9 @@ public interface IShardStore
     /// <summary>Marks a running sharded poll completed with its final record and events (poll-completed); false if it already was.</summary>
     Task<bool> CompleteShardedPollAsync(PollRecord poll, IReadOnlyList<TrackEvent> events, CancellationToken cancellationToken);
 
+    /// <summary>The shards of a poll that reported an error, in order: their hosts were not (all) decided.</summary>
+    Task<IReadOnlyList<ShardFailure>> ListShardFailuresAsync(Guid pollId, CancellationToken cancellationToken);
+
     /// <summary>When each tracker last started a poll (for hub-side scheduling of sharded trackers).</summary>
     Task<IReadOnlyDictionary<long, DateTimeOffset>> LastPollStartsAsync(CancellationToken cancellationToken);
 
@@ -139,6 +142,9 @@ public interface IPortWardenStore : IDeviceStore, IPollStore, IEventStore, IChan
 
 /// <summary>A device with its current totals, for listings.</summary>
 public sealed record DeviceSummary(Device Device, int HostsUp, long OpenPorts, int Polls, PollRecord? LastPoll);
+
+/// <summary>A shard of a sharded poll that reported an error: its number, its targets and the error.</summary>
+public sealed record ShardFailure(int Sequence, string Targets, string Error);
 
 /// <summary>Who holds a device's poll lease, and until when.</summary>
 public sealed record DeviceLease(string Owner, DateTimeOffset Until);

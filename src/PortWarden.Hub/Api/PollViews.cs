@@ -5,12 +5,13 @@ namespace PortWarden.Hub.Api;
 /// <summary>A poll as the API shows it.</summary>
 public sealed record PollView(
     Guid Id, long? TrackerId, string Engine, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, long DurationMs, bool Running,
-    int HostsScanned, int HostsUp, int HostsDown, long PortsScanned, long Open, long Closed, long Filtered, int Changes, string? Error)
+    int HostsScanned, int HostsUp, int HostsDown, long PortsScanned, long Open, long Closed, long Filtered, int Changes, string? Error,
+    string Outcome, bool Applied, string? Note, long? AgentId)
 {
     public static PollView Of(PollRecord poll) => new(
         poll.Id, poll.TrackerId, poll.Engine, poll.StartedAt, poll.Running ? null : poll.FinishedAt, (long)poll.Duration.TotalMilliseconds, poll.Running,
         poll.Counts.HostsScanned, poll.Counts.HostsUp, poll.Counts.HostsDown, poll.Counts.PortsScanned, poll.Counts.Open, poll.Counts.Closed,
-        poll.Counts.Filtered, poll.Counts.Changes, poll.Error);
+        poll.Counts.Filtered, poll.Counts.Changes, poll.Error, poll.Outcome.ToWireName(), poll.Applied, poll.Note, poll.AgentId);
 }
 
 /// <summary>One open port of a device's baseline.</summary>

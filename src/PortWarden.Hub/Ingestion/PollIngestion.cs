@@ -9,8 +9,9 @@ namespace PortWarden.Hub.Ingestion;
 /// <summary>
 /// Records what agents report. An upload is checked completely (the tracker exists, the agent is assigned
 /// to its device, every field reads) before anything is written; then, holding the device's poll lease,
-/// the hub diffs it against the baseline and records it in one transaction. The poll id makes a repeated
-/// upload a no-op. A shard's upload records its hosts' changes; the last shard completes the poll.
+/// the hub diffs it against the baseline and records it in one transaction. Changes are dated when the agent
+/// observed them, not when they arrive. The poll id, scoped to the agent, makes a repeated upload a no-op. A
+/// shard's upload records its hosts' changes; the last shard completes the poll, partial if any shard failed.
 /// </summary>
 public sealed class PollIngestion(IPortWardenStore store, TimeProvider time, HubMetrics metrics, Alerts.PollAlerts alerts, UploadValidation validation)
 {
@@ -30,10 +31,16 @@ public sealed class PollIngestion(IPortWardenStore store, TimeProvider time, Hub
 
         await validation.CheckAsync(upload, tracker, device, cancellationToken).ConfigureAwait(false);
 
-        if (upload.ShardId is null && await store.GetPollAsync(upload.PollId, cancellationToken).ConfigureAwait(false) is not null)
+        var pollId = upload.PollId;
+        if (upload.ShardId is null)
         {
-            metrics.Ingested("duplicate", [], clock.Elapsed);
-            return new UploadReceipt(false, "duplicate");
+            if (await StoredPollIdAsync(agentId, upload.PollId, cancellationToken).ConfigureAwait(false) is not { } fresh)
+            {
+                metrics.Ingested("duplicate", [], clock.Elapsed);
+                return new UploadReceipt(false, "duplicate");
+            }
+
+            pollId = fresh;
         }
 
         List<ScanRecord> records;
@@ -51,10 +58,12 @@ public sealed class PollIngestion(IPortWardenStore store, TimeProvider time, Hub
         await using var held = await DeviceLock.AcquireAsync(store, device, DeviceLock.NewOwner(), time, LockWait, null, cancellationToken).ConfigureAwait(false);
         var baseline = await store.LoadBaselineAsync(device, cancellationToken).ConfigureAwait(false);
         var windows = await store.ListChangeWindowsAsync(device.Id, cancellationToken).ConfigureAwait(false);
-        var context = new PollContext(upload.PollId, tracker.Id, upload.StartedAt, ports.Tcp, ports.Udp, time);
+        // The agent saw these hosts by the end of its scan; delivery may be much later (an outbox replayed after an outage).
+        var context = new PollContext(pollId, tracker.Id, upload.StartedAt, ports.Tcp, ports.Udp, time) { ObservedAt = upload.FinishedAt };
         var diff = new PollDiff(baseline, context, tracker.Policy, new ChangeClassifier(windows));
         records.ForEach(diff.Add);
         var result = diff.Finish(upload.FinishedAt, upload.Engine, upload.Error);
+        result = result with { Poll = result.Poll with { AgentId = upload.ShardId is null ? agentId : null } };
 
         if (upload.ShardId is not { } shardId)
         {
@@ -80,6 +89,28 @@ public sealed class PollIngestion(IPortWardenStore store, TimeProvider time, Hub
         return new UploadReceipt(outcome == ShardRecording.Recorded, outcome == ShardRecording.Recorded ? "recorded" : "duplicate");
     }
 
+    /// <summary>
+    /// The id to record an agent's poll under, or null when this agent's poll was recorded already. Poll ids are the
+    /// agents' own, unique per agent: another agent's poll with the same id is recorded under an id derived from both.
+    /// </summary>
+    private async Task<Guid?> StoredPollIdAsync(long agentId, Guid pollId, CancellationToken cancellationToken)
+    {
+        var existing = await store.GetPollAsync(pollId, cancellationToken).ConfigureAwait(false);
+        if (existing is null)
+        {
+            return pollId;
+        }
+
+        // Polls recorded before agents were stored with them count as this agent's.
+        if (existing.AgentId is null || existing.AgentId == agentId)
+        {
+            return null;
+        }
+
+        var derived = AgentPollId.Derive(agentId, pollId);
+        return await store.GetPollAsync(derived, cancellationToken).ConfigureAwait(false) is null ? derived : null;
+    }
+
     /// <summary>Completes a sharded poll once all its shards are in (the caller holds the device's lease).</summary>
     private async Task<IReadOnlyList<TrackEvent>> CompleteIfLastShardAsync(Tracker tracker, Device device, PollUpload upload, CancellationToken cancellationToken)
     {
@@ -90,9 +121,17 @@ public sealed class PollIngestion(IPortWardenStore store, TimeProvider time, Hub
 
         var started = (await store.GetPollAsync(upload.PollId, cancellationToken).ConfigureAwait(false))?.StartedAt ?? upload.StartedAt;
         var now = time.GetUtcNow();
-        var poll = new PollRecord(upload.PollId, device.Id, tracker.Id, upload.Engine, started, now, totals, null);
+        var failures = await store.ListShardFailuresAsync(upload.PollId, cancellationToken).ConfigureAwait(false);
+        var error = failures.Count == 0 ? null : ShardFailureText.Describe(failures);
+        var outcome = PollOutcomeNames.Of(totals.HostsScanned, false, error);
+        var poll = new PollRecord(upload.PollId, device.Id, tracker.Id, upload.Engine, started, now, totals, error)
+        {
+            Outcome = outcome,
+            Note = outcome == PollOutcome.Failed ? "nothing was decided: the baseline is unchanged"
+                : failures.Count > 0 ? "the hosts the failed shards did not finish were not scanned in this poll: they keep their baseline state" : null,
+        };
         var events = new List<TrackEvent>();
-        if (tracker.Policy.SendBaselineEvents)
+        if (tracker.Policy.SendBaselineEvents && poll.Decided)
         {
             events.Add(PollEvents.Baseline(device, poll.Id, await store.LoadBaselineAsync(device, cancellationToken).ConfigureAwait(false), now, now));
         }

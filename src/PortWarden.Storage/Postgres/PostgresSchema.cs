@@ -259,6 +259,16 @@ internal static class PostgresSchema
         -- User names are unique regardless of case, as in the SQLite store (names are ASCII, so both fold alike).
         CREATE UNIQUE INDEX users_name ON users (lower(name));
         """,
+        """
+        -- What each poll decided (complete, partial, failed), whether it was applied or kept as history (a late
+        -- poll), why not, and which agent sent it (poll ids are unique per agent); which addresses a device's
+        -- polls have decided so far (NULL: a device established before this was recorded).
+        ALTER TABLE polls ADD COLUMN outcome text;
+        ALTER TABLE polls ADD COLUMN applied boolean NOT NULL DEFAULT true;
+        ALTER TABLE polls ADD COLUMN note text;
+        ALTER TABLE polls ADD COLUMN agent_id bigint;
+        ALTER TABLE devices ADD COLUMN decided text;
+        """,
     ];
 
     /// <summary>The schema version this build writes.</summary>

@@ -4,6 +4,7 @@ using Npgsql;
 using NpgsqlTypes;
 using PortWarden.Core.Ports;
 using PortWarden.Core.Scanning;
+using PortWarden.Core.Targets;
 using PortWarden.Core.Tracking;
 using static PortWarden.Storage.StoredValues;
 
@@ -90,8 +91,19 @@ public sealed partial class PostgresStore
             device = await ReadDeviceAsync(command, cancellationToken).ConfigureAwait(false) ?? device;
         }
 
+        string? decided;
+        await using (var command = Command(connection, "SELECT decided FROM devices WHERE id = @device", transaction))
+        {
+            command.Add("device", device.Id);
+            decided = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+        }
+
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return new DeviceBaseline(device, hosts);
+        return new DeviceBaseline(device, hosts)
+        {
+            Decided = AddressRanges.Parse(decided),
+            LegacyCoverage = decided is null && device.BaselineEstablished,
+        };
     }
 
     private static PendingChange? ReadPending(NpgsqlDataReader reader, int first) => reader.IsDBNull(first)
@@ -105,6 +117,14 @@ public sealed partial class PostgresStore
     private static async Task WriteBaselineAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, long deviceId, BaselineChanges changes, CancellationToken cancellationToken)
     {
+        if (changes.Decided is { } decided)
+        {
+            await using var coverage = Command(connection, "UPDATE devices SET decided = @decided WHERE id = @device", transaction);
+            coverage.Add("decided", decided.ToString());
+            coverage.Add("device", deviceId);
+            await coverage.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         foreach (var chunk in changes.Hosts.Chunk(BatchRows))
         {
             var batch = LastOfEachKey(chunk, host => host.Address);

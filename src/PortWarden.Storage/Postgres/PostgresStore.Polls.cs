@@ -8,7 +8,7 @@ public sealed partial class PostgresStore
     private static readonly string[] PollColumnNames =
     [
         "id", "device_id", "tracker_id", "engine", "started_at", "finished_at", "hosts_scanned", "hosts_up", "hosts_down", "ports_scanned",
-        "open_ports", "closed_ports", "filtered_ports", "changes", "error", "status",
+        "open_ports", "closed_ports", "filtered_ports", "changes", "error", "status", "outcome", "applied", "note", "agent_id",
     ];
 
     private static string PollColumnsOf(string table) => string.Join(", ", PollColumnNames.Select(column => $"{table}.{column}"));
@@ -111,6 +111,11 @@ public sealed partial class PostgresStore
             reader.GetTextOrNull(first + 14))
         {
             Running = reader.GetString(first + 15) == "running",
+            Outcome = reader.GetTextOrNull(first + 16) is { } outcome ? PollOutcomeNames.Parse(outcome)
+                : reader.IsDBNull(first + 14) ? PollOutcome.Complete : PollOutcome.Partial,
+            Applied = reader.GetBoolean(first + 17),
+            Note = reader.GetTextOrNull(first + 18),
+            AgentId = reader.GetInt64OrNull(first + 19),
         };
     }
 
@@ -123,7 +128,7 @@ public sealed partial class PostgresStore
     {
         await using var command = Command(connection, $"""
             INSERT INTO polls ({string.Join(", ", PollColumnNames)}) VALUES (@id, @device, @tracker, @engine, @started, @finished, @hosts, @up, @down,
-                @ports, @open, @closed, @filtered, @changes, @error, @status)
+                @ports, @open, @closed, @filtered, @changes, @error, @status, @outcome, @applied, @note, @agent)
             ON CONFLICT DO NOTHING
             """, transaction);
         command.Add("id", poll.Id);
@@ -135,6 +140,10 @@ public sealed partial class PostgresStore
         AddCounts(command, poll.Counts);
         command.Add("error", poll.Error);
         command.Add("status", status);
+        command.Add("outcome", poll.Outcome.ToWireName());
+        command.Add("applied", poll.Applied);
+        command.Add("note", poll.Note);
+        command.Add("agent", poll.AgentId);
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
@@ -150,9 +159,14 @@ public sealed partial class PostgresStore
         command.Add("changes", counts.Changes);
     }
 
-    /// <summary>The device has a baseline now, as of this poll's start.</summary>
+    /// <summary>The device has a baseline now, as of this poll's start, if the poll decided anything (a failed or late poll moves nothing).</summary>
     private static async Task MarkPolledAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, PollRecord poll, CancellationToken cancellationToken)
     {
+        if (!poll.Decided)
+        {
+            return;
+        }
+
         await using var command = Command(connection, """
             UPDATE devices SET last_poll_at = GREATEST(last_poll_at, @started), baseline_established = true WHERE id = @device
             """, transaction);

@@ -154,13 +154,16 @@ public sealed partial class PostgresStore
         // no longer running and changes nothing, so poll-completed is recorded once.
         await using (var complete = Command(connection, """
             UPDATE polls SET status = 'completed', finished_at = @finished, hosts_scanned = @hosts, hosts_up = @up, hosts_down = @down,
-                ports_scanned = @ports, open_ports = @open, closed_ports = @closed, filtered_ports = @filtered, changes = @changes, error = @error
+                ports_scanned = @ports, open_ports = @open, closed_ports = @closed, filtered_ports = @filtered, changes = @changes, error = @error,
+                outcome = @outcome, note = @note
             WHERE id = @id AND status = 'running'
             """, transaction))
         {
             complete.Add("finished", poll.FinishedAt);
             AddCounts(complete, poll.Counts);
             complete.Add("error", poll.Error);
+            complete.Add("outcome", poll.Outcome.ToWireName());
+            complete.Add("note", poll.Note);
             complete.Add("id", poll.Id);
             if (await complete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
             {
@@ -172,6 +175,21 @@ public sealed partial class PostgresStore
         await MarkPolledAsync(connection, transaction, poll, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return true;
+    }
+
+    public async Task<IReadOnlyList<ShardFailure>> ListShardFailuresAsync(Guid pollId, CancellationToken cancellationToken)
+    {
+        await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, "SELECT seq, targets, error FROM shards WHERE poll_id = @poll AND error IS NOT NULL ORDER BY seq");
+        command.Add("poll", pollId);
+        var failures = new List<ShardFailure>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            failures.Add(new ShardFailure(reader.GetInt32(0), reader.GetString(1), reader.GetString(2)));
+        }
+
+        return failures;
     }
 
     public async Task<IReadOnlyDictionary<long, DateTimeOffset>> LastPollStartsAsync(CancellationToken cancellationToken)

@@ -234,6 +234,16 @@ internal static class SqliteSchema
             revision INTEGER NOT NULL DEFAULT 1
         );
         """,
+        """
+        -- What each poll decided (complete, partial, failed), whether it was applied or kept as history (a late
+        -- poll), why not, and which agent sent it (poll ids are unique per agent); which addresses a device's
+        -- polls have decided so far (NULL: a device established before this was recorded).
+        ALTER TABLE polls ADD COLUMN outcome TEXT;
+        ALTER TABLE polls ADD COLUMN applied INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE polls ADD COLUMN note TEXT;
+        ALTER TABLE polls ADD COLUMN agent_id INTEGER;
+        ALTER TABLE devices ADD COLUMN decided TEXT;
+        """,
     ];
 
     /// <summary>The schema version this build writes.</summary>

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Data.Sqlite;
 using PortWarden.Core.Ports;
 using PortWarden.Core.Scanning;
+using PortWarden.Core.Targets;
 using PortWarden.Core.Tracking;
 using static PortWarden.Storage.StoredValues;
 
@@ -11,7 +12,7 @@ public sealed partial class SqliteStore
 {
     private const string PollColumns =
         "id, device_id, tracker_id, engine, started_at, finished_at, hosts_scanned, hosts_up, hosts_down, ports_scanned, " +
-        "open_ports, closed_ports, filtered_ports, changes, error, status";
+        "open_ports, closed_ports, filtered_ports, changes, error, status, outcome, applied, note, agent_id";
 
     public async Task<DeviceBaseline> LoadBaselineAsync(Device device, CancellationToken cancellationToken)
     {
@@ -77,17 +78,23 @@ public sealed partial class SqliteStore
         }
 
         // The device row may have moved on since the caller read it (another poll): use the current one.
-        await using (var command = Command(connection, $"SELECT {DeviceColumns} FROM devices WHERE id = $device", transaction))
+        string? decided = null;
+        await using (var command = Command(connection, $"SELECT {DeviceColumns}, decided FROM devices WHERE id = $device", transaction))
         {
             command.Parameters.AddWithValue("$device", device.Id);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 device = ReadDevice(reader);
+                decided = reader.IsDBNull(8) ? null : reader.GetString(8);
             }
         }
 
-        return new DeviceBaseline(device, hosts);
+        return new DeviceBaseline(device, hosts)
+        {
+            Decided = AddressRanges.Parse(decided),
+            LegacyCoverage = decided is null && device.BaselineEstablished,
+        };
     }
 
     public async Task<bool> RecordPollAsync(PollResult result, CancellationToken cancellationToken)
@@ -186,6 +193,10 @@ public sealed partial class SqliteStore
         reader.IsDBNull(14) ? null : reader.GetString(14))
     {
         Running = reader.GetString(15) == "running",
+        Outcome = reader.IsDBNull(16) ? (reader.IsDBNull(14) ? PollOutcome.Complete : PollOutcome.Partial) : PollOutcomeNames.Parse(reader.GetString(16)),
+        Applied = reader.GetInt64(17) != 0,
+        Note = reader.IsDBNull(18) ? null : reader.GetString(18),
+        AgentId = reader.IsDBNull(19) ? null : reader.GetInt64(19),
     };
 
     private static PendingChange? ReadPending(SqliteDataReader reader, int first) => reader.IsDBNull(first)
@@ -198,7 +209,7 @@ public sealed partial class SqliteStore
     {
         await using var command = Command(connection, $"""
             INSERT INTO polls ({PollColumns}) VALUES ($id, $device, $tracker, $engine, $started, $finished, $hosts, $up, $down,
-                $ports, $open, $closed, $filtered, $changes, $error, $status)
+                $ports, $open, $closed, $filtered, $changes, $error, $status, $outcome, $applied, $note, $agent)
             ON CONFLICT (id) DO NOTHING
             """, transaction);
         command.Parameters.AddWithValue("$id", poll.Id.ToString());
@@ -210,6 +221,10 @@ public sealed partial class SqliteStore
         AddCounts(command, poll.Counts);
         command.Parameters.AddWithValue("$error", ToDb(poll.Error));
         command.Parameters.AddWithValue("$status", status);
+        command.Parameters.AddWithValue("$outcome", poll.Outcome.ToWireName());
+        command.Parameters.AddWithValue("$applied", poll.Applied ? 1 : 0);
+        command.Parameters.AddWithValue("$note", ToDb(poll.Note));
+        command.Parameters.AddWithValue("$agent", ToDb(poll.AgentId));
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
@@ -225,9 +240,14 @@ public sealed partial class SqliteStore
         command.Parameters.AddWithValue("$changes", counts.Changes);
     }
 
-    /// <summary>The device has a baseline now, as of this poll's start.</summary>
+    /// <summary>The device has a baseline now, as of this poll's start, if the poll decided anything (a failed or late poll moves nothing).</summary>
     private static async Task MarkPolledAsync(SqliteConnection connection, SqliteTransaction transaction, PollRecord poll, CancellationToken cancellationToken)
     {
+        if (!poll.Decided)
+        {
+            return;
+        }
+
         await using var command = Command(connection, """
             UPDATE devices SET last_poll_at = MAX(COALESCE(last_poll_at, 0), $started), baseline_established = 1 WHERE id = $device
             """, transaction);
@@ -239,6 +259,14 @@ public sealed partial class SqliteStore
     private static async Task WriteBaselineAsync(
         SqliteConnection connection, SqliteTransaction transaction, long deviceId, BaselineChanges changes, CancellationToken cancellationToken)
     {
+        if (changes.Decided is { } decided)
+        {
+            await using var coverage = Command(connection, "UPDATE devices SET decided = $decided WHERE id = $device", transaction);
+            coverage.Parameters.AddWithValue("$decided", decided.ToString());
+            coverage.Parameters.AddWithValue("$device", deviceId);
+            await coverage.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         await using (var hosts = Command(connection, """
             INSERT INTO baseline_hosts (device_id, host, hostname, state, first_seen, last_changed, pending_state, pending_count, pending_after, pending_seen)
             VALUES ($device, $host, $hostname, $state, $first, $changed, $pstate, $pcount, $pafter, $pseen)

@@ -150,13 +150,16 @@ public sealed partial class SqliteStore
         await using var transaction = connection.BeginTransaction();
         await using (var complete = Command(connection, """
             UPDATE polls SET status = 'completed', finished_at = $finished, hosts_scanned = $hosts, hosts_up = $up, hosts_down = $down,
-                ports_scanned = $ports, open_ports = $open, closed_ports = $closed, filtered_ports = $filtered, changes = $changes, error = $error
+                ports_scanned = $ports, open_ports = $open, closed_ports = $closed, filtered_ports = $filtered, changes = $changes, error = $error,
+                outcome = $outcome, note = $note
             WHERE id = $id AND status = 'running'
             """, transaction))
         {
             complete.Parameters.AddWithValue("$finished", ToUnixMs(poll.FinishedAt));
             AddCounts(complete, poll.Counts);
             complete.Parameters.AddWithValue("$error", ToDb(poll.Error));
+            complete.Parameters.AddWithValue("$outcome", poll.Outcome.ToWireName());
+            complete.Parameters.AddWithValue("$note", ToDb(poll.Note));
             complete.Parameters.AddWithValue("$id", poll.Id.ToString());
             if (await complete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
             {
@@ -168,6 +171,21 @@ public sealed partial class SqliteStore
         await MarkPolledAsync(connection, transaction, poll, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return true;
+    }
+
+    public async Task<IReadOnlyList<ShardFailure>> ListShardFailuresAsync(Guid pollId, CancellationToken cancellationToken)
+    {
+        await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, "SELECT seq, targets, error FROM shards WHERE poll_id = $poll AND error IS NOT NULL ORDER BY seq");
+        command.Parameters.AddWithValue("$poll", pollId.ToString());
+        var failures = new List<ShardFailure>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            failures.Add(new ShardFailure(reader.GetInt32(0), reader.GetString(1), reader.GetString(2)));
+        }
+
+        return failures;
     }
 
     public async Task<IReadOnlyDictionary<long, DateTimeOffset>> LastPollStartsAsync(CancellationToken cancellationToken)

@@ -12,10 +12,10 @@ internal sealed class DiffHarness
 {
     private readonly List<ChangeWindow> windows = [];
 
-    public DiffHarness(TrackingPolicy? policy = null)
+    public DiffHarness(TrackingPolicy? policy = null, DeviceKind kind = DeviceKind.Network)
     {
         Policy = policy ?? TrackingPolicy.Default;
-        Baseline = DeviceBaseline.Empty(new Device(7, "lab", DeviceKind.Network, "10.0.0.0/24", Time.GetUtcNow()));
+        Baseline = DeviceBaseline.Empty(new Device(7, "lab", kind, "10.0.0.0/24", Time.GetUtcNow()));
     }
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero));
@@ -31,9 +31,12 @@ internal sealed class DiffHarness
     public void AddWindow(ChangeWindow window) => windows.Add(window);
 
     /// <summary>One poll: the hosts' records in scan order, then ten minutes pass.</summary>
-    public PollResult Poll(params Host[] hosts)
+    public PollResult Poll(params Host[] hosts) => Poll(null, null, hosts);
+
+    /// <summary>One poll that ends with <paramref name="error"/>, started at <paramref name="startedAt"/> (default: now).</summary>
+    public PollResult Poll(string? error, DateTimeOffset? startedAt, params Host[] hosts)
     {
-        var started = Time.GetUtcNow();
+        var started = startedAt ?? Time.GetUtcNow();
         var context = new PollContext(Guid.CreateVersion7(started), 1, started, Tcp, Udp, Time);
         var diff = new PollDiff(Baseline, context, Policy, new ChangeClassifier(windows));
         Time.Advance(TimeSpan.FromSeconds(5));
@@ -45,14 +48,22 @@ internal sealed class DiffHarness
             }
         }
 
-        var result = diff.Finish(Time.GetUtcNow(), "connect", null);
-        Baseline = result.Changes.ApplyTo(Baseline) with
+        var result = diff.Finish(Time.GetUtcNow(), "connect", error);
+        if (result.Poll.Decided)
         {
-            Device = Baseline.Device with { BaselineEstablished = true, LastPollAt = started },
-        };
+            // What the stores do with a poll that decided something.
+            Baseline = result.Changes.ApplyTo(Baseline) with
+            {
+                Device = Baseline.Device with { BaselineEstablished = true, LastPollAt = Max(Baseline.Device.LastPollAt, started) },
+                Decided = result.Changes.Decided ?? Baseline.Decided,
+            };
+        }
+
         Time.Advance(TimeSpan.FromMinutes(10));
         return result;
     }
+
+    private static DateTimeOffset Max(DateTimeOffset? a, DateTimeOffset b) => a is { } value && value > b ? value : b;
 
     public static Host Up(string address, params int[] openTcp) => new(address, HostState.Up, [.. openTcp.Select(port => Open(Protocol.Tcp, port))]);
 

@@ -101,7 +101,7 @@ public sealed class PollDiffTests
     public void A_new_host_gives_host_up_and_its_open_ports()
     {
         var lab = new DiffHarness();
-        lab.Poll(Up("10.0.0.1", 22));
+        lab.Poll(Up("10.0.0.1", 22), Down("10.0.0.9"));
 
         var second = lab.Poll(Up("10.0.0.1", 22), Up("10.0.0.9", 80, 443));
 
@@ -199,7 +199,7 @@ public sealed class PollDiffTests
     public void Windows_of_other_devices_other_hosts_or_other_times_do_not_apply()
     {
         var lab = new DiffHarness();
-        lab.Poll(Up("10.0.0.1", 22));
+        lab.Poll(Up("10.0.0.1", 22), Down("10.0.0.5"));
         var now = lab.Time.GetUtcNow();
         lab.AddWindow(new ChangeWindow(1, 99, null, null, null, now - TimeSpan.FromHours(1), now + TimeSpan.FromHours(1), null, null));
         lab.AddWindow(new ChangeWindow(2, 7, "10.0.0.2", null, null, now - TimeSpan.FromHours(1), now + TimeSpan.FromHours(1), null, null));
