@@ -65,6 +65,7 @@ public static class HubApp
         services.AddSingleton(options);
         services.AddSingleton<IHostResolver, SystemHostResolver>();
         services.AddSingleton<HubMetrics>();
+        services.AddSingleton<UploadValidation>();
         services.AddSingleton<PollIngestion>();
         services.AddSingleton<AgentGateway>();
         services.AddSingleton<RunningPolls>();
@@ -157,9 +158,10 @@ public static class HubApp
     private static void AddLocalAgent(IServiceCollection services, HubOptions options, long agentId)
     {
         var state = AgentState.Open(Path.Combine(options.DataDirectory, "agent"));
-        services.AddSingleton(provider => new Outbox(state.OutboxDirectory, provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(provider => new Outbox(state.OutboxDirectory));
         services.AddSingleton(provider => new AgentMetrics(() => provider.GetRequiredService<Outbox>().Count));
-        services.AddHostedService(provider => new AgentRunner(
+        // Started by LocalAgentService once the hub listens, so its first self-scan sees the hub's own port.
+        services.AddSingleton(provider => new AgentRunner(
             new LocalHubConnection(provider.GetRequiredService<AgentGateway>(), agentId),
             state,
             provider.GetRequiredService<Outbox>(),
@@ -167,6 +169,7 @@ public static class HubApp
             provider.GetRequiredService<TimeProvider>(),
             new AgentOptions { RefreshInterval = options.LocalAgentRefresh },
             provider.GetRequiredService<ILoggerFactory>()));
+        services.AddHostedService<LocalAgentService>();
     }
 
     /// <summary>Unreadable request bodies become 400 problem details naming the JSON path at fault; anything else a 500.</summary>

@@ -24,6 +24,12 @@ public sealed record HubOptions
     /// <summary>How long an agent holds a shard without renewing it before another agent may take it.</summary>
     public TimeSpan ShardLease { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>How far ahead of the hub's clock an upload's start or finish may be (agents' clocks drift) before it is refused.</summary>
+    public TimeSpan UploadClockSkew { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long before the hub's clock an upload may have started; older ones are refused as implausible.</summary>
+    public TimeSpan UploadMaxAge { get; init; } = TimeSpan.FromDays(365);
+
     /// <summary>How often the hub's own agent asks for its trackers.</summary>
     public TimeSpan LocalAgentRefresh { get; init; } = TimeSpan.FromSeconds(10);
 

@@ -71,7 +71,7 @@ public sealed class ConfigurationTests : IDisposable
         var run = await Cli.RunAsync("serve", "--config", file, "--check-config");
 
         Assert.Equal(2, run.ExitCode);
-        Assert.Contains($"Hub:Urlz (from {file}): unknown key; Hub has Urls, Db, DataDir, AdminKey, Certificate, LocalAgent, ShardLeaseSeconds", run.Error);
+        Assert.Contains($"Hub:Urlz (from {file}): unknown key; Hub has Urls, Db, DataDir, AdminKey, Certificate, LocalAgent, ShardLeaseSeconds, UploadClockSkewSeconds", run.Error);
         Assert.Contains($"Hub:Certificate:Pasword (from {file}): unknown key; Hub:Certificate has Path, KeyPath, Password", run.Error);
         Assert.Contains($"Hubs (from {file}): unknown section; known: Hub, Agent, Logging", run.Error);
         Assert.Empty(run.Output);

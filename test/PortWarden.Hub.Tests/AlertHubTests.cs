@@ -136,7 +136,7 @@ public sealed class AlertHubTests
     {
         var agent = await hub.EnrolAsync("a");
         var device = await hub.DeviceAsync("lab", "127.0.0.1", agent.AgentId);
-        return (agent, await hub.TrackerAsync(device, "t"));
+        return (agent, await hub.TrackerAsync(device, "t", new { ports = "1-10000" }));
     }
 
     /// <summary>Uploads a poll of 127.0.0.1 (ports 1-200 scanned, <paramref name="open"/> open) as the agent.</summary>

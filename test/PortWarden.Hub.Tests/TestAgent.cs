@@ -19,7 +19,7 @@ internal sealed class TestAgent : IAsyncDisposable
     {
         var state = AgentState.Open(directory.FullName);
         state.SaveIdentity(new AgentIdentity(hub, identity.AgentId, identity.Credential));
-        Outbox = new Outbox(state.OutboxDirectory, TimeProvider.System);
+        Outbox = new Outbox(state.OutboxDirectory);
         var outbox = Outbox;
         metrics = new AgentMetrics(() => outbox.Count);
         connection = new HttpHubConnection(hub, identity.Credential);

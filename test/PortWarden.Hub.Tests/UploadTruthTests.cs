@@ -70,10 +70,10 @@ public sealed class UploadTruthTests
         var windowStart = now.AddMinutes(-41);
         await hub.PostAsync<JsonElement>("api/v1/planned-changes", new
         {
-            deviceId = device, ports = "443", from = windowStart, to = windowStart.AddMinutes(30), reference = "CHG-1234",
+            deviceId = device, ports = "143", from = windowStart, to = windowStart.AddMinutes(30), reference = "CHG-1234",
         });
         await UploadAsync(agent, Poll(tracker, now.AddMinutes(-60), null, Up(Host, 22)));
-        var observed = Poll(tracker, windowStart.AddMinutes(20), null, Up(Host, 22, 443));
+        var observed = Poll(tracker, windowStart.AddMinutes(20), null, Up(Host, 22, 143));
 
         await UploadAsync(agent, observed);
 
@@ -126,7 +126,7 @@ public sealed class UploadTruthTests
         // Second poll: everything scanned. The failed shard's hosts were never decided: they are baseline, not host-up.
         await RunShardedPollAsync(hub, agent, tracker, device, block => block.Contains("127.0.1.1", StringComparison.Ordinal)
             ? [Up("127.0.1.1", 22), Up("127.0.1.2", 80), Down("127.0.1.3"), Down("127.0.1.4")]
-            : [Up("127.0.1.5", 443), Down("127.0.1.6"), Down("127.0.1.7"), Down("127.0.1.8")]);
+            : [Up("127.0.1.5", 143), Down("127.0.1.6"), Down("127.0.1.7"), Down("127.0.1.8")]);
 
         Assert.Equal(["host-up 127.0.1.2", "port-opened 127.0.1.2 80"], await ChangesAsync(hub, device, withHost: true));
         var second = (await hub.GetAsync($"api/v1/devices/{device}/polls"))[0];

@@ -209,6 +209,24 @@ public abstract class FleetContractTests
         Assert.Single(await store.ListPollsAsync(device.Id, 10, Cancel));
     }
 
+    [Fact]
+    public async Task A_shards_block_is_found_by_its_id_with_its_poll_and_tracker()
+    {
+        await using var store = await NewStoreAsync();
+        var now = DateTimeOffset.UtcNow;
+        var device = await store.SaveDeviceAsync("lan", DeviceKind.Network, "10.0.0.0/24", Cancel);
+        await store.AddEnrollmentTokenAsync("t1", now, now.AddHours(1), null, Cancel);
+        var agent = (await store.EnrolAgentAsync("t1", "a", null, "c1", now, Cancel))!;
+        await store.SetDeviceAgentsAsync(device.Id, [agent.Id], Cancel);
+        var tracker = await store.SaveTrackerAsync(new Tracker(0, device.Id, "tcp", "1-1024", "", "connect", "none", TrackingPolicy.Default) { ShardSize = 128 }, Cancel);
+        var pollId = Guid.CreateVersion7(now);
+        Assert.True(await store.StartShardedPollAsync(pollId, tracker, "connect", now, ["10.0.0.0-10.0.0.127", "10.0.0.128-10.0.0.255"], Cancel));
+        var job = (await store.LeaseShardAsync(agent.Id, now, TimeSpan.FromMinutes(1), Cancel))!;
+
+        Assert.Equal(new ShardBlock(job.ShardId, pollId, tracker.Id, job.Targets), await store.GetShardBlockAsync(job.ShardId, Cancel));
+        Assert.Null(await store.GetShardBlockAsync(job.ShardId + 1000, Cancel));
+    }
+
     /// <summary>A shard's result: one host up with one open port, no events beyond the change set.</summary>
     private static PollResult ShardResult(Device device, Guid pollId, DateTimeOffset at)
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using PortWarden.Agent.Wire;
 
@@ -8,19 +9,27 @@ namespace PortWarden.Agent.Delivery;
 /// in the order they were made. Written atomically (temp file, then rename) so a crash never leaves half a
 /// poll; removed only after the hub has acknowledged them.
 /// </summary>
+/// <remarks>
+/// A file's name starts with its place in the queue: a 19-digit sequence number that continues from the highest
+/// one already in the directory. It does not come from the clock, so a clock stepped back (NTP, a VM restored)
+/// or a restart cannot put a newer poll before an older one, and it cannot overflow. Files named by older
+/// versions (a clock-derived key that could overflow and sort backwards) are renamed into the sequence when the
+/// outbox opens, in the order of the polls they hold.
+/// </remarks>
 public sealed class Outbox
 {
+    private const int KeyDigits = 19;
     private readonly string directory;
     private readonly string rejected;
-    private readonly TimeProvider time;
     private long sequence;
 
-    public Outbox(string directory, TimeProvider time)
+    public Outbox(string directory)
     {
         this.directory = directory;
-        this.time = time;
         rejected = Path.Combine(directory, "rejected");
         Directory.CreateDirectory(directory);
+        sequence = Pending().Select(KeyOf).DefaultIfEmpty(0).Max();
+        RenumberLegacyFiles();
     }
 
     /// <summary>Raised after a poll is added, so the sender can stop waiting.</summary>
@@ -31,8 +40,7 @@ public sealed class Outbox
     public void Add(PollUpload upload)
     {
         ArgumentNullException.ThrowIfNull(upload);
-        var order = time.GetUtcNow().UtcTicks * 1000 + Interlocked.Increment(ref sequence) % 1000;
-        var path = Path.Combine(directory, $"{order:D22}-{upload.PollId:N}.json");
+        var path = PathFor(Interlocked.Increment(ref sequence), upload.PollId);
         var temporary = path + ".tmp";
         File.WriteAllText(temporary, JsonSerializer.Serialize(upload, WireJson.Options));
         File.Move(temporary, path);
@@ -48,19 +56,12 @@ public sealed class Outbox
     {
         foreach (var path in Pending())
         {
-            try
+            if (Read(path) is { } upload)
             {
-                var upload = JsonSerializer.Deserialize<PollUpload>(File.ReadAllText(path), WireJson.Options);
-                if (upload is not null)
-                {
-                    return (path, upload);
-                }
-            }
-            catch (JsonException)
-            {
-                // A file that cannot be read will never deliver: set it aside and carry on with the rest.
+                return (path, upload);
             }
 
+            // A file that cannot be read will never deliver: set it aside and carry on with the rest.
             Reject(path, "unreadable");
         }
 
@@ -86,6 +87,48 @@ public sealed class Outbox
         File.WriteAllText(target + ".reason", reason);
     }
 
+    /// <summary>Queued polls in queue order: fixed-width, non-negative keys, so ordinal name order is key order.</summary>
     private IEnumerable<string> Pending() =>
-        Directory.EnumerateFiles(directory, "*.json").Order(StringComparer.Ordinal);
+        Directory.EnumerateFiles(directory, "*.json").Where(path => KeyOf(path) > 0).Order(StringComparer.Ordinal);
+
+    private string PathFor(long key, Guid pollId) =>
+        Path.Combine(directory, $"{key.ToString($"D{KeyDigits}", CultureInfo.InvariantCulture)}-{pollId:N}.json");
+
+    /// <summary>The queue key of a file named by this version, or 0 for any other name.</summary>
+    private static long KeyOf(string path)
+    {
+        var name = Path.GetFileName(path);
+        return name.Length > KeyDigits && name[KeyDigits] == '-'
+            && long.TryParse(name.AsSpan(0, KeyDigits), NumberStyles.None, CultureInfo.InvariantCulture, out var key) ? key : 0;
+    }
+
+    /// <summary>Gives files of older versions keys after the current ones, ordered by when their polls started.</summary>
+    private void RenumberLegacyFiles()
+    {
+        var legacy = Directory.EnumerateFiles(directory, "*.json")
+            .Where(path => KeyOf(path) == 0)
+            .Select(path => (Path: path, Upload: Read(path)))
+            .ToList();
+        foreach (var (path, upload) in legacy.Where(file => file.Upload is null))
+        {
+            Reject(path, "unreadable");
+        }
+
+        foreach (var (path, upload) in legacy.Where(file => file.Upload is not null).OrderBy(file => file.Upload!.StartedAt).ThenBy(file => file.Upload!.FinishedAt))
+        {
+            File.Move(path, PathFor(++sequence, upload!.PollId));
+        }
+    }
+
+    private static PollUpload? Read(string path)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<PollUpload>(File.ReadAllText(path), WireJson.Options);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 }

@@ -65,7 +65,7 @@ internal static class AgentCommand
             builder.Services.AddServiceLifetime();
             builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(settings.ShutdownGraceSeconds + 10));
             using var connection = new HttpHubConnection(identity.Hub, identity.Credential, authority);
-            var outbox = new Outbox(state.OutboxDirectory, time);
+            var outbox = new Outbox(state.OutboxDirectory);
             using var metrics = new AgentMetrics(() => outbox.Count);
             builder.Services.AddHostedService(provider => new AgentRunner(
                 connection, state, outbox, new PollExecutor(time, new SystemHostResolver(), metrics), time,

@@ -28,12 +28,13 @@ internal static class ServeCommand
         var certPassword = new Option<string?>("--cert-password") { Description = "The password of a PFX --cert.", HelpName = "password" };
         var noLocalAgent = new Option<bool>("--no-local-agent") { Description = "Do not run an agent inside the hub (remote agents only)." };
         var shardLease = new Option<int>("--shard-lease") { Description = "Seconds an agent holds a shard without renewing it (5-86400). Default: 60.", HelpName = "seconds" };
+        var uploadSkew = new Option<int>("--upload-clock-skew") { Description = "Seconds an agent's poll may be dated ahead of the hub's clock before it is refused (0-86400). Default: 300.", HelpName = "seconds" };
         var alertAttempts = new Option<int>("--alert-max-attempts") { Description = "Attempts at one alert delivery before it is dead (1-100). Default: 8.", HelpName = "count" };
         var alertFirstRetry = new Option<int>("--alert-first-retry") { Description = "Seconds before an alert delivery's first retry; each failure doubles it. Default: 30.", HelpName = "seconds" };
         var alertMaxRetry = new Option<int>("--alert-max-retry") { Description = "The longest wait between two attempts at an alert delivery, in seconds. Default: 3600.", HelpName = "seconds" };
         var alertSendTimeout = new Option<int>("--alert-send-timeout") { Description = "Seconds one alert send may take before it counts as failed (1-600). Default: 30.", HelpName = "seconds" };
         var command = new Command("serve", "Run the hub: REST API, agents' gateway, sharded network polls, and (by default) an agent of its own.");
-        foreach (var option in new Option[] { urls, dataDir, adminKey, cert, certKey, certPassword, noLocalAgent, shardLease, alertAttempts, alertFirstRetry, alertMaxRetry, alertSendTimeout })
+        foreach (var option in new Option[] { urls, dataDir, adminKey, cert, certKey, certPassword, noLocalAgent, shardLease, uploadSkew, alertAttempts, alertFirstRetry, alertMaxRetry, alertSendTimeout })
         {
             command.Options.Add(option);
         }
@@ -63,6 +64,7 @@ internal static class ServeCommand
                 CertificatePassword = settings.Certificate.Password,
                 LocalAgent = settings.LocalAgent,
                 ShardLease = TimeSpan.FromSeconds(settings.ShardLeaseSeconds),
+                UploadClockSkew = TimeSpan.FromSeconds(settings.UploadClockSkewSeconds),
                 Alerts = settings.Alerts.ToOptions(),
             };
             await using var db = await Stores.OpenAsync(location, cancellationToken).ConfigureAwait(false);

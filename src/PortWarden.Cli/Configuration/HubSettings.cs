@@ -46,6 +46,11 @@ internal sealed class HubSettings : IValidatableObject
     [Range(5, 86400, ErrorMessage = "must be between {1} and {2} seconds")]
     public int ShardLeaseSeconds { get; set; } = 60;
 
+    [Description("Seconds an agent's upload may be dated ahead of the hub's clock (its start or finish); a later one is refused with 400.")]
+    [Flag("--upload-clock-skew")]
+    [Range(0, 86400, ErrorMessage = "must be between {1} and {2} seconds")]
+    public int UploadClockSkewSeconds { get; set; } = 300;
+
     [Description("How alert deliveries are retried (the rules themselves are the file's AlertRules section, the API or `portwarden alerts`).")]
     public AlertDeliverySettings Alerts { get; set; } = new();
 

@@ -128,6 +128,9 @@ public interface IShardStore
 
     /// <summary>True while a sharded poll of the tracker is running.</summary>
     Task<bool> HasRunningPollAsync(long trackerId, CancellationToken cancellationToken);
+
+    /// <summary>The poll, tracker and address block of a shard, or null when there is no such shard.</summary>
+    Task<ShardBlock?> GetShardBlockAsync(long shardId, CancellationToken cancellationToken);
 }
 
 /// <summary>Everything PortWarden keeps. Implementations: SQLite (embedded default), PostgreSQL (scale-out).</summary>

@@ -13,7 +13,7 @@ namespace PortWarden.Hub.Ingestion;
 /// observed them, not when they arrive. The poll id, scoped to the agent, makes a repeated upload a no-op. A
 /// shard's upload records its hosts' changes; the last shard completes the poll, partial if any shard failed.
 /// </summary>
-public sealed class PollIngestion(IPortWardenStore store, TimeProvider time, HubMetrics metrics, Alerts.PollAlerts alerts)
+public sealed class PollIngestion(IPortWardenStore store, TimeProvider time, HubMetrics metrics, Alerts.PollAlerts alerts, UploadValidation validation)
 {
     private static readonly TimeSpan LockWait = TimeSpan.FromMinutes(2);
 
@@ -28,6 +28,8 @@ public sealed class PollIngestion(IPortWardenStore store, TimeProvider time, Hub
         {
             throw new IngestionException(403, "trackerId", $"this agent is not assigned to device '{device.Name}'");
         }
+
+        await validation.CheckAsync(upload, tracker, device, cancellationToken).ConfigureAwait(false);
 
         var pollId = upload.PollId;
         if (upload.ShardId is null)

@@ -155,7 +155,7 @@ public sealed class DashboardApiTests
     {
         var agent = await hub.EnrolAsync("a");
         var device = await hub.DeviceAsync("host", "127.0.0.1", agent.AgentId);
-        return (agent, device, await hub.TrackerAsync(device, "tcp"));
+        return (agent, device, await hub.TrackerAsync(device, "tcp", new { ports = "1-10000" }));
     }
 
     internal static Task UploadAsync(TestHub hub, EnrolResponse agent, long tracker, params int[] open) => UploadAsync(hub, agent, tracker, Guid.CreateVersion7(), open);
