@@ -101,6 +101,13 @@ internal static partial class OptionErrors
 
     private static IEnumerable<int> UnknownTokens(ParseResult parseResult)
     {
+        // Values that an option took (--nmap-option=--max-rate=500) are that option's, not options of their own.
+        var values = new HashSet<Token>(ReferenceEqualityComparer.Instance);
+        for (var result = parseResult.CommandResult; result is not null; result = result.Parent as CommandResult)
+        {
+            values.UnionWith(result.Children.OfType<OptionResult>().SelectMany(option => option.Tokens));
+        }
+
         for (var i = 0; i < parseResult.Tokens.Count; i++)
         {
             var token = parseResult.Tokens[i];
@@ -109,7 +116,7 @@ internal static partial class OptionErrors
                 yield break;
             }
 
-            if (token.Type == TokenType.Argument && token.Value.StartsWith("--", StringComparison.Ordinal) && token.Value.Length > 2)
+            if (token.Type == TokenType.Argument && !values.Contains(token) && token.Value.StartsWith("--", StringComparison.Ordinal) && token.Value.Length > 2)
             {
                 yield return i;
             }

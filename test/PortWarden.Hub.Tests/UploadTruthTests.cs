@@ -70,7 +70,11 @@ public sealed class UploadTruthTests
         var windowStart = now.AddMinutes(-41);
         await hub.PostAsync<JsonElement>("api/v1/planned-changes", new
         {
-            deviceId = device, ports = "143", from = windowStart, to = windowStart.AddMinutes(30), reference = "CHG-1234",
+            deviceId = device,
+            ports = "143",
+            from = windowStart,
+            to = windowStart.AddMinutes(30),
+            reference = "CHG-1234",
         });
         await UploadAsync(agent, Poll(tracker, now.AddMinutes(-60), null, Up(Host, 22)));
         var observed = Poll(tracker, windowStart.AddMinutes(20), null, Up(Host, 22, 143));

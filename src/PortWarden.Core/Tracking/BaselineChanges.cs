@@ -1,5 +1,5 @@
-using PortWarden.Core.Targets;
 using PortWarden.Core.Ports;
+using PortWarden.Core.Targets;
 
 namespace PortWarden.Core.Tracking;
 
